@@ -1,0 +1,68 @@
+"""`cooltui list`: the corpus as a table, or as JSON lines for pipelines."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import unicodedata
+from collections.abc import Iterable
+
+NAME = "list"
+HELP = "print the articles of the corpus with their titles, outlets, dates and sizes"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="one JSON object per article (id, title, outlet, place, date, chars, text_sha)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from cooltui.cli import settings_from
+
+    corpus = settings_from(args).load_corpus()
+    if args.jsonl:
+        import orjson
+
+        out = sys.stdout.buffer
+        for article in corpus:
+            out.write(orjson.dumps(article.summary(), option=orjson.OPT_APPEND_NEWLINE))
+        out.flush()
+        return 0
+    rows = [
+        (a.id, a.title, a.outlet or a.place or "", a.date or "", f"{a.chars:,}") for a in corpus
+    ]
+    width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
+    for line in _table(("id", "title", "outlet", "date", "chars"), rows, width, flexible=1):
+        print(line)
+    return 0
+
+
+def _table(
+    header: tuple[str, ...], rows: list[tuple[str, ...]], width: int, flexible: int
+) -> Iterable[str]:
+    """Columns padded to their widest cell; the `flexible` column gives way to fit `width`."""
+    widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    spare = width - (sum(widths) + 2 * (len(widths) - 1))
+    if spare < 0:
+        widths[flexible] = max(10, widths[flexible] + spare)
+    for row in [header, *rows]:
+        cells = [_fit(cell, widths[i], numeric=i == len(row) - 1) for i, cell in enumerate(row)]
+        yield "  ".join(cells).rstrip()
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of a string: wide (East Asian) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, width: int, *, numeric: bool) -> str:
+    if _cells(text) > width:
+        while _cells(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    pad = " " * (width - _cells(text))
+    return pad + text if numeric else text + pad

@@ -1,0 +1,85 @@
+"""The options every command shares, resolved: which corpus, store, annotator and scheme."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from cooltui.corpus import MAX_ARTICLE_MB, Corpus, CorpusError, default_corpus_paths, load_corpus
+from cooltui.errors import UsageError
+from cooltui.scheme import Scheme, load_scheme
+
+DEFAULT_STORE = Path("annotations")
+ANNOTATOR_ENV = "COOLTUI_ANNOTATOR"
+_ANNOTATOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+_SHOWN_PROBLEMS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    corpus_paths: tuple[Path, ...]
+    store_dir: Path
+    annotator: str
+    scheme_path: Path | None
+    max_article_mb: float = MAX_ARTICLE_MB
+
+    @classmethod
+    def resolve(
+        cls,
+        corpus: list[Path] | None = None,
+        store: Path | None = None,
+        annotator: str | None = None,
+        scheme: Path | None = None,
+        max_article_mb: float | None = None,
+    ) -> Settings:
+        name = annotator or os.environ.get(ANNOTATOR_ENV) or _login_name()
+        if not _ANNOTATOR.match(name):
+            raise UsageError(
+                f"annotator name {name!r} is not usable as a folder name; use up to 64 letters, "
+                "digits, '.', '_' or '-' (--annotator NAME or $COOLTUI_ANNOTATOR)"
+            )
+        if max_article_mb is not None and not max_article_mb > 0:
+            raise UsageError("--max-article-mb must be a positive number of megabytes")
+        return cls(
+            corpus_paths=tuple(corpus or default_corpus_paths()),
+            store_dir=store or DEFAULT_STORE,
+            annotator=name,
+            scheme_path=scheme,
+            max_article_mb=max_article_mb or MAX_ARTICLE_MB,
+        )
+
+    def load_corpus(self) -> Corpus:
+        """The corpus, with each problem reported on stderr; fails when nothing could load."""
+        corpus = load_corpus(self.corpus_paths, max_article_mb=self.max_article_mb)
+        report_problems(corpus)
+        if corpus.failed:
+            fatal = next((problem for problem in corpus.problems if problem.fatal), None)
+            if fatal:
+                raise CorpusError(f"{fatal} (--corpus)")
+            paths = ", ".join(str(path) for path in self.corpus_paths)
+            raise CorpusError(f"no article could be loaded from {paths}; see the messages above")
+        return corpus
+
+    def load_scheme(self) -> Scheme:
+        return load_scheme(self.scheme_path)
+
+
+def report_problems(corpus: Corpus) -> None:
+    """Each problem on stderr, but for a missing path: that one ends the command."""
+    problems = [problem for problem in corpus.problems if not problem.fatal]
+    for problem in problems[:_SHOWN_PROBLEMS]:
+        print(f"cooltui: {problem}", file=sys.stderr)
+    hidden = len(problems) - _SHOWN_PROBLEMS
+    if hidden > 0:
+        print(f"cooltui: ... and {hidden} more problems like these", file=sys.stderr)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a container
+        return "annotator"

@@ -1,0 +1,26 @@
+"""Shared test setup: stable terminals, a private cache, the seed corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+# Snapshots and colours must not depend on the developer's terminal.
+for variable in ("NO_COLOR", "TEXTUAL_THEME", "COOLTUI_DEBUG", "COOLTUI_ANNOTATOR"):
+    os.environ.pop(variable, None)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Each test gets its own corpus index cache, so no test sees another's."""
+    monkeypatch.setenv("COOLTUI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return SEEDS
