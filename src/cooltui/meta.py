@@ -46,13 +46,15 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
 
 # The first written date: "08 Februari 2024", "(8/2/2024)", "8-2-2024", or "(19/10)" without a year.
+# The pattern starts with a digit so that the regex engine skips ahead fast; the month name and
+# the characters around a match are checked in _iso_date.
 _DATE = re.compile(
-    rf"""
-    \b(?P<d1>\d{{1,2}})\s+(?P<month>{_MONTH})\.?\s+(?P<y1>\d{{4}})\b
-    | \b(?P<d2>\d{{1,2}})[/-](?P<m2>\d{{1,2}})[/-](?P<y2>\d{{4}})\b
-    | \((?P<d3>\d{{1,2}})/(?P<m3>\d{{1,2}})\)
-    """,
-    re.IGNORECASE | re.VERBOSE,
+    r"""(?P<day>\d{1,2})(?:
+        \s+(?P<month_name>[A-Za-z]{3,9})\.?\s+(?P<year>\d{4})(?!\d)
+        | [/-](?P<month>\d{1,2})[/-](?P<full_year>\d{4})(?!\d)
+        | /(?P<short_month>\d{1,2})\)
+    )""",
+    re.VERBOSE,
 )
 
 # A line that is only a date, maybe with weekday and time: "Kamis, 08 Februari 2024 | 10:15 WIB".
@@ -109,23 +111,31 @@ def shorten(text: str, width: int = TITLE_WIDTH) -> str:
 
 def first_date(text: str) -> str | None:
     for match in _DATE.finditer(text):
-        found = _iso_date(match)
+        found = _iso_date(text, match)
         if found:
             return found
     return None
 
 
-def _iso_date(match: re.Match[str]) -> str | None:
-    groups = match.groupdict()
-    if groups["d3"]:
-        day, month = int(groups["d3"]), int(groups["m3"])
+def _iso_date(text: str, match: re.Match[str]) -> str | None:
+    before = text[match.start() - 1] if match.start() else ""
+    if before.isdigit():
+        return None
+    if match["short_month"]:
+        if before != "(":
+            return None
+        day, month = int(match["day"]), int(match["short_month"])
         # Check against a leap year so that 29/2 counts.
         return f"--{month:02d}-{day:02d}" if _valid(2024, month, day) else None
-    if groups["d1"]:
-        day, month, year = int(groups["d1"]), _MONTHS[groups["month"].lower()], int(groups["y1"])
+    if match["month_name"]:
+        month = _MONTHS.get(match["month_name"].lower())
+        year = int(match["year"])
     else:
-        day, month, year = int(groups["d2"]), int(groups["m2"]), int(groups["y2"])
-    return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
+        month, year = int(match["month"]), int(match["full_year"])
+    day = int(match["day"])
+    if month is None or not _valid(year, month, day):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _valid(year: int, month: int, day: int) -> bool:
