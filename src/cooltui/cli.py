@@ -20,7 +20,7 @@ from cooltui.errors import CoolError, UsageError
 if TYPE_CHECKING:
     from cooltui.settings import Settings
 
-COMMANDS = ("listing",)
+COMMANDS = ("listing", "export")
 DEBUG_ENV = "COOLTUI_DEBUG"
 
 
@@ -76,6 +76,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         epilog="Run `cooltui COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"cooltui {__version__}")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the annotator's store without changing it (also when it is in use elsewhere)",
+    )
     add_common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules: dict[str, ModuleType] = {}
@@ -129,13 +134,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def _launch_app(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    settings.load_scheme()
-    settings.load_corpus()
-    print(
-        "cooltui: the review app is not built yet; `cooltui list` shows the corpus (see README.md)",
-        file=sys.stderr,
-    )
-    return 1
+    from cooltui.tui.app import run
+
+    return run(settings, read_only=args.read_only)
 
 
 def _debug_traceback() -> None:

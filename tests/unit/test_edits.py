@@ -1,0 +1,129 @@
+"""The annotator's edits: labelling, relabelling, boundaries, overlaps, document labels."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from cooltui.edits import (
+    EditRefused,
+    label_range,
+    move_edge,
+    relabel,
+    remove,
+    span_at,
+    toggle_value,
+)
+from cooltui.model import Annotation
+from cooltui.scheme import load_scheme
+from cooltui.text import TokenIndex
+
+TEXT = "Kapolsek Minas, Kompol Wan Mantazakka SH MH, dalam keterangannya"
+SCHEME = load_scheme()
+TOKENS = TokenIndex(TEXT)
+
+
+def at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def empty() -> Annotation:
+    return Annotation.new("a1", "sha")
+
+
+def test_label_a_range(empty):
+    annotation, span = label_range(empty, TEXT, *at("Kompol"), "RANK", SCHEME)
+    assert (span.text, span.label, span.source) == ("Kompol", "RANK", "manual")
+    assert annotation.spans == (span,)
+
+
+def test_whitespace_at_the_edges_is_trimmed(empty):
+    start, end = at(" Wan Mantazakka ")
+    _, span = label_range(empty, TEXT, start, end, "PER", SCHEME)
+    assert span.text == "Wan Mantazakka"
+
+
+def test_the_same_range_again_relabels(empty):
+    annotation, _ = label_range(empty, TEXT, *at("Kompol"), "RANK", SCHEME)
+    annotation, _ = label_range(annotation, TEXT, *at("Kompol"), "ROLE", SCHEME)
+    assert [(s.text, s.label) for s in annotation.spans] == [("Kompol", "ROLE")]
+
+
+def test_overlap_is_refused_with_the_other_span_named(empty):
+    annotation, _ = label_range(empty, TEXT, *at("Kapolsek Minas"), "ROLE", SCHEME)
+    with pytest.raises(EditRefused, match="overlaps ROLE “Kapolsek Minas”"):
+        label_range(annotation, TEXT, *at("Minas"), "LOC", SCHEME)
+
+
+def test_overlap_allowed_when_the_scheme_says_so(empty):
+    permissive = replace(SCHEME, allow_overlap=True)
+    annotation, _ = label_range(empty, TEXT, *at("Kapolsek Minas"), "ROLE", permissive)
+    annotation, _ = label_range(annotation, TEXT, *at("Minas"), "LOC", permissive)
+    assert len(annotation.spans) == 2
+    assert span_at(annotation, TEXT.index("Minas")).label == "LOC"  # the shortest
+
+
+@pytest.mark.parametrize(("start", "end"), [(8, 9), (5, 5)])
+def test_nothing_to_label(empty, start, end):
+    with pytest.raises(EditRefused, match="nothing to label"):
+        label_range(empty, TEXT, start, end, "PER", SCHEME)
+
+
+def test_unknown_label(empty):
+    with pytest.raises(EditRefused, match="NOPE is not a label"):
+        label_range(empty, TEXT, 0, 3, "NOPE", SCHEME)
+
+
+def test_relabel_and_remove(empty):
+    annotation, span = label_range(empty, TEXT, *at("Kompol"), "PER", SCHEME, source="rule:x")
+    annotation, new = relabel(annotation, span, "RANK", SCHEME)
+    assert (new.label, new.source) == ("RANK", "manual")
+    assert remove(annotation, new).spans == ()
+
+
+def test_move_edges_by_whole_tokens(empty):
+    annotation, span = label_range(empty, TEXT, *at("Wan"), "PER", SCHEME)
+    annotation, span = move_edge(annotation, TEXT, TOKENS, span, "end", 1, SCHEME)
+    assert span.text == "Wan Mantazakka"
+    annotation, span = move_edge(annotation, TEXT, TOKENS, span, "start", -1, SCHEME)
+    assert span.text == "Kompol Wan Mantazakka"
+    annotation, span = move_edge(annotation, TEXT, TOKENS, span, "start", 1, SCHEME)
+    annotation, span = move_edge(annotation, TEXT, TOKENS, span, "end", -1, SCHEME)
+    assert span.text == "Wan" and [s.text for s in annotation.spans] == ["Wan"]
+
+
+def test_moving_an_edge_past_the_other_is_refused(empty):
+    annotation, span = label_range(empty, TEXT, *at("Wan"), "PER", SCHEME)
+    with pytest.raises(EditRefused, match="at least one token"):
+        move_edge(annotation, TEXT, TOKENS, span, "end", -1, SCHEME)
+
+
+def test_moving_into_another_span_is_refused(empty):
+    annotation, _ = label_range(empty, TEXT, *at("Kompol"), "RANK", SCHEME)
+    annotation, span = label_range(annotation, TEXT, *at("Wan"), "PER", SCHEME)
+    with pytest.raises(EditRefused, match="overlaps RANK “Kompol”"):
+        move_edge(annotation, TEXT, TOKENS, span, "start", -1, SCHEME)
+
+
+def test_moving_past_the_text_is_refused(empty):
+    annotation, span = label_range(empty, TEXT, *at("keterangannya"), "PER", SCHEME)
+    with pytest.raises(EditRefused, match="cannot move further right"):
+        move_edge(annotation, TEXT, TOKENS, span, "end", 1, SCHEME)
+
+
+def test_multi_choice_keeps_scheme_order_and_single_choice_is_a_radio(empty):
+    annotation = toggle_value(empty, SCHEME, "themes", "ANTI_GOLPUT")
+    annotation = toggle_value(annotation, SCHEME, "themes", "KAMTIBMAS")
+    assert annotation.doc_labels["themes"] == ("KAMTIBMAS", "ANTI_GOLPUT")
+    annotation = toggle_value(annotation, SCHEME, "themes", "KAMTIBMAS")
+    assert annotation.doc_labels["themes"] == ("ANTI_GOLPUT",)
+    annotation = toggle_value(annotation, SCHEME, "activity", "SAMBANG")
+    annotation = toggle_value(annotation, SCHEME, "activity", "DIALOG")
+    assert annotation.doc_labels["activity"] == ("DIALOG",)
+    annotation = toggle_value(annotation, SCHEME, "activity", "DIALOG")
+    assert annotation.doc_labels["activity"] == ()
+    with pytest.raises(EditRefused):
+        toggle_value(annotation, SCHEME, "activity", "DANCING")
