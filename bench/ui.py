@@ -1,0 +1,180 @@
+"""How fast the app answers: first paint, and per-key latency on a long article in a big corpus.
+
+The corpus has 100,000 articles (one .jsonl file of reshuffled seed sentences); the first one is
+50,000 characters long and carries 1,000 spans in the store, so it is the one the app opens.
+Each key is timed in the UI thread's CPU time from the press until the app is idle again
+(Pilot's press and pause), over many presses: p50 and p99. Wall time would measure Pilot, which
+sleeps while it waits for idle; the store's writer thread runs beside the UI on the other core
+and is timed apart (`ui_writer_cpu_ms_per_save`). First paint is timed from building the app (corpus from its cache,
+store opened) to the first idle screen; the seeds alone are measured the same way.
+
+    python bench/ui.py [--articles 100000] [--presses 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import make_articles  # noqa: E402  (bench/corpus.py, beside this file)
+
+from cooltui.corpus import load_corpus  # noqa: E402
+from cooltui.model import Annotation, Span, Status  # noqa: E402
+from cooltui.settings import Settings  # noqa: E402
+from cooltui.store import Store  # noqa: E402
+from cooltui.text import TokenIndex  # noqa: E402
+from cooltui.tui.app import CoolApp, build_app  # noqa: E402
+from cooltui.tui.reader import Reader  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+LONG_CHARS = 50_000
+SPANS = 1_000
+LABELS = ("PER", "RANK", "ROLE", "ORG", "LOC", "DATE")
+
+
+def make_corpus(folder: Path, count: int) -> Path:
+    articles = make_articles(count)
+    long_text = ""
+    pieces = iter(text for _, text in make_articles(200, seed=3))
+    while len(long_text) < LONG_CHARS:
+        long_text += next(pieces) + "\n\n"
+    articles[0] = ("long", long_text[:LONG_CHARS])
+    path = folder / "corpus.jsonl"
+    with path.open("wb") as out:
+        for article_id, text in articles:
+            out.write(orjson.dumps({"id": article_id, "text": text}) + b"\n")
+    return path
+
+
+def annotate_long_article(settings: Settings) -> None:
+    """1,000 spans on every few tokens of the long article, leaving free tokens between."""
+    article = load_corpus(list(settings.corpus_paths)).get("long")
+    assert article is not None
+    text = article.text
+    tokens = TokenIndex(text)
+    step = len(tokens) // SPANS
+    spans = [
+        Span(tokens.starts[i], tokens.ends[i], LABELS[n % len(LABELS)], tokens[i].text)
+        for n, i in enumerate(range(0, step * SPANS, step))
+    ]
+    annotation = Annotation.new("long", article.text_sha).with_spans(spans)
+    with Store.open(settings.store_dir, settings.annotator) as store:
+        store.save(annotation.with_status(Status.IN_PROGRESS))
+
+
+async def timed(
+    press: Callable[[], Awaitable[None]],
+    samples: int,
+    prepare: Callable[[], Awaitable[None]] | None = None,
+) -> list[float]:
+    """UI-thread CPU milliseconds of each press; `prepare` runs untimed before each one."""
+    times = []
+    for _ in range(samples):
+        if prepare is not None:
+            await prepare()
+        start = time.thread_time()
+        await press()
+        times.append((time.thread_time() - start) * 1000)
+    return times
+
+
+def report(name: str, times: list[float]) -> None:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    print(f"{name}_p50_ms={statistics.median(ordered):.1f} ms")
+    print(f"{name}_p99_ms={p99:.1f} ms")
+
+
+async def first_paint(settings: Settings, size: tuple[int, int]) -> float:
+    start = time.perf_counter()
+    app = build_app(settings)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        elapsed = time.perf_counter() - start
+    app.store.close()
+    return elapsed
+
+
+async def keys(settings: Settings, presses: int) -> None:
+    app: CoolApp = build_app(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert app.article is not None and app.article.id == "long", app.article
+
+        async def press(*keys: str) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+
+        report("ui_key_cursor_move", await timed(lambda: press("right"), presses))
+        report("ui_key_cursor_down", await timed(lambda: press("down"), presses))
+
+        async def grow() -> None:
+            await press("shift+right")
+
+        reader.move_to(reader.text.index("Kapolsek"))
+        report("ui_key_grow_selection", await timed(grow, presses))
+
+        taken = {s.start for s in reader.spans}
+        free = [
+            i
+            for i, start in enumerate(reader.tokens.starts)
+            if start not in taken and reader.tokens[i].text.isalpha()
+        ]
+        rng = random.Random(5)
+        targets = iter(rng.sample(free, presses))
+
+        async def to_free_token() -> None:
+            reader.move_to(reader.tokens.starts[next(targets)])
+            await pilot.pause()
+
+        before = len(app.annotation.spans) if app.annotation else 0
+        process_start, thread_start = time.process_time(), time.thread_time()
+        report("ui_key_add_span", await timed(lambda: press("o"), presses, to_free_token))
+        app.store.flush()
+        writer = (time.process_time() - process_start) - (time.thread_time() - thread_start)
+        print(f"ui_writer_cpu_ms_per_save={writer * 1000 / presses:.1f} ms")
+        assert app.annotation is not None and len(app.annotation.spans) > before
+
+        app.articles.focus()
+        await pilot.pause()
+        report("ui_key_list_down", await timed(lambda: press("down"), presses))
+        report("ui_key_list_pagedown", await timed(lambda: press("pagedown"), presses // 4))
+    app.store.close()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--paints", type=int, default=5)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cooltui-ui-") as temp:
+        root = Path(temp)
+        os.environ["COOLTUI_CACHE_DIR"] = str(root / "cache")
+        seeds = Settings.resolve(corpus=[SEEDS], store=root / "seeds-store", annotator="bench")
+        big = Settings.resolve(
+            corpus=[make_corpus(root, options.articles)], store=root / "store", annotator="bench"
+        )
+        annotate_long_article(big)  # also fills the corpus index cache
+        for name, settings in (("seeds", seeds), (f"corpus_{options.articles}", big)):
+            paints = [await first_paint(settings, (120, 40)) for _ in range(options.paints)]
+            print(f"ui_first_paint_{name}_s={statistics.median(paints):.3f} s")
+            print(f"ui_first_paint_{name}_max_s={max(paints):.3f} s")
+        await keys(big, options.presses)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""The Textual face of cooltui: the app, its widgets and screens."""

@@ -1,0 +1,716 @@
+"""The review app: article list, reader and sidebar; every edit saved through the store.
+
+The app is the only part of the UI that talks to the store: widgets post messages up and get
+data down. Edits are pure functions (cooltui.edits) on the open article's Annotation; the app
+saves each result, and the store writes it off the UI thread.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from cooltui.corpus import Article, Corpus, CorpusError
+from cooltui.edits import EditRefused, label_range, move_edge, relabel, remove, toggle_value
+from cooltui.errors import CoolError
+from cooltui.model import Annotation, Span, Status
+from cooltui.query import QUERY_HELP, ArticleFacts, ListRow, QueryError, parse_query
+from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
+from cooltui.settings import Settings
+from cooltui.store import SaveState, Store, StoreError, StoreLocked
+from cooltui.tui.article_list import ArticleList
+from cooltui.tui.help import HelpScreen
+from cooltui.tui.pickers import NoteEditor, ValuePicker
+from cooltui.tui.reader import ArticleHeading, Reader
+from cooltui.tui.sidebar import Sidebar
+
+IDLE_SECONDS = 300
+"""A pause longer than this between two edits is not counted as time spent on the article."""
+
+StoreOpener = Callable[[Callable[[SaveState], None]], Store]
+
+
+@dataclass(frozen=True)
+class _Action:
+    """An app binding: its id (the scheme's [keys] name), action, description, help section."""
+
+    id: str
+    action: str
+    description: str
+    section: str
+    footer: bool = False
+
+
+# The reader binds next_span and previous_span itself; they are listed here for help and palette.
+_READER_ACTIONS = frozenset({"next_span", "previous_span"})
+
+_ACTIONS: tuple[_Action, ...] = (
+    _Action("done", "done", "Done, next", "Article", footer=True),
+    _Action("skip", "skip", "Skip", "Article", footer=True),
+    _Action("flag", "flag", "Flag", "Article"),
+    _Action("next_article", "next_article", "Next article", "Article"),
+    _Action("previous_article", "previous_article", "Previous article", "Article"),
+    _Action("next_unfinished", "next_unfinished", "Next unfinished", "Article"),
+    _Action("edit_note", "edit_note", "Note", "Article", footer=True),
+    _Action("undo", "undo", "Undo", "Article", footer=True),
+    _Action("redo", "redo", "Redo", "Article"),
+    _Action("remove_span", "remove_span", "Remove span", "Spans"),
+    _Action("next_span", "next_span", "Next span", "Spans"),
+    _Action("previous_span", "previous_span", "Previous span", "Spans"),
+    _Action("span_start_left", "move_edge('start', -1)", "Span start ←", "Spans"),
+    _Action("span_start_right", "move_edge('start', 1)", "Span start →", "Spans"),
+    _Action("span_end_left", "move_edge('end', -1)", "Span end ←", "Spans"),
+    _Action("span_end_right", "move_edge('end', 1)", "Span end →", "Spans"),
+    _Action("char_mode", "char_mode", "Token/character selection", "Move and select"),
+    _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes"),
+    _Action("toggle_list", "toggle_list", "Show/hide the list", "App"),
+    _Action("filter", "filter", "Filter the list", "App", footer=True),
+    _Action("help", "help", "Help", "App", footer=True),
+    _Action("quit", "quit", "Quit", "App", footer=True),
+)
+
+_MOTION_HELP = (
+    ("←→↑↓", "Move the cursor", "Move and select"),
+    ("ctrl+←→", "Move by word", "Move and select"),
+    ("home end pgup pgdn", "Line start/end, page", "Move and select"),
+    ("shift+←→↑↓", "Select (by whole tokens unless in character mode)", "Move and select"),
+    ("ctrl+shift+←→", "Select by token", "Move and select"),
+    ("esc", "Back to the reader", "App"),
+    ("ctrl+p", "Command palette: every action", "App"),
+)
+
+
+class SaveStatus(Static):
+    """The store's save state, bottom right: it stays red until the data is on disk."""
+
+    DEFAULT_CSS = """
+    SaveStatus { width: auto; padding: 0 1; }
+    SaveStatus.-failed { background: $error; color: $text; text-style: bold; }
+    SaveStatus.-saving { color: $text-muted; }
+    """
+
+    def show(self, state: SaveState | None, read_only: bool) -> None:
+        self.set_class(state is not None and state.kind == "failed", "-failed")
+        self.set_class(state is not None and state.kind == "saving", "-saving")
+        if read_only:
+            text = "read-only"
+        elif state is None:
+            text = ""
+        elif state.kind == "failed":
+            text = f"NOT SAVED: {state.error or 'error'}, retrying"
+        elif state.kind == "saving":
+            text = "saving…".ljust(14)  # as wide as "saved 14:03:07": no re-layout
+        else:
+            text = f"saved {time.strftime('%H:%M:%S', time.localtime(state.at))}"
+        # Only a change of width needs a layout pass, which costs a whole-screen repaint.
+        self.update(Content(text), layout=len(text) != len(str(self.content)))
+
+
+class TopBar(Static):
+    """Who is annotating, progress, and pace this session."""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; width: 1fr; background: $panel; padding: 0 1; }
+    TopBar.-read-only { background: $warning 40%; }
+    """
+
+
+class CoolApp(App[None]):
+    """cooltui's review app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cooltui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding(
+            DEFAULT_APP_KEYS[action.id],
+            action.action,
+            action.description,
+            show=action.footer,
+            id=f"app.{action.id}",
+        )
+        for action in _ACTIONS
+        if action.id not in _READER_ACTIONS
+    ] + [Binding("escape", "focus_reader", "Reader", show=False, id="app.focus_reader")]
+
+    class StoreState(Message):
+        """The store's writer thread reports a save state."""
+
+        def __init__(self, state: SaveState) -> None:
+            super().__init__()
+            self.state = state
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        scheme: Scheme,
+        open_store: StoreOpener,
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.scheme = scheme
+        # Opened here, before run(), so that a store that cannot open fails as a one-line error.
+        self.store = open_store(self.post_message_from_store)
+        self.read_only_reason: str | None = None
+        self.article: Article | None = None
+        self.annotation: Annotation | None = None
+        self.focused_span: Span | None = None
+        self.statuses: dict[str, Status] = self.store.statuses()
+        self._last_edit = time.monotonic()
+        self._started = time.monotonic()
+        self._done_this_session = 0
+        self._save_state: SaveState | None = None
+        self._add_scheme_bindings()
+
+    def post_message_from_store(self, state: SaveState) -> None:
+        self.post_message(self.StoreState(state))
+
+    def _add_scheme_bindings(self) -> None:
+        """Bindings for each label's key and each document value's key."""
+        extra = [
+            Binding(label.key, f"label('{label.name}')", label.name, show=False)
+            for label in self.scheme.labels
+        ] + [
+            Binding(
+                value.key, f"toggle_value('{group.name}', '{value.name}')", value.name, show=False
+            )
+            for group in self.scheme.groups
+            for value in group.values
+            if value.key
+        ]
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(extra)])
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="top")
+        with Horizontal(id="main"):
+            with Vertical(id="list-column"):
+                yield Input(placeholder="filter: words status:done label:PER theme:X", id="filter")
+                yield ArticleList(id="articles")
+            with Vertical(id="centre"):
+                yield ArticleHeading(id="heading")
+                yield Reader(self.scheme, id="reader")
+            yield Sidebar(self.scheme, id="sidebar")
+        with Horizontal(id="bottom"):
+            yield Footer(id="footer")
+            yield SaveStatus(id="save-status")
+
+    def on_mount(self) -> None:
+        if self.size.width < 100:
+            # No room for three columns: the list starts hidden (B or / shows it).
+            self.query_one("#list-column").display = False
+        self.screen.set_class(self.size.width < 100, "-narrow")
+        remapped = {
+            f"app.{binding}": keys
+            for binding, keys in self.scheme.app_keys.items()
+            if keys != DEFAULT_APP_KEYS[binding]
+        }
+        if remapped:
+            self.set_keymap(remapped)
+        self.query_one("#filter").display = False
+        self.articles.set_rows([self._row(article) for article in self.corpus])
+        # The corpus and its rows live as long as the app: keep them out of the garbage
+        # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
+        gc.freeze()
+        self.save_status.show(None, self.store.read_only)
+        first = self._next_unfinished(after=None) or (self.corpus.articles[0].id)
+        self.open_article(first)
+        self.reader.focus()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < 100, "-narrow")
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def save_status(self) -> SaveStatus:
+        return self.query_one(SaveStatus)
+
+    def _row(self, article: Article) -> ListRow:
+        return ListRow(
+            id=article.id,
+            title=article.title,
+            outlet=article.outlet or article.place or "",
+            date=article.date or "",
+            status=self.statuses.get(article.id, Status.TODO),
+        )
+
+    # Articles
+
+    def open_article(self, article_id: str) -> None:
+        article = self.corpus.get(article_id)
+        if article is None:
+            return
+        try:
+            text = article.text
+        except CorpusError as error:
+            self.notify(Content(str(error)), severity="error", timeout=10)
+            return
+        if self.article is not None and self.article.id != article_id:
+            self.article.unload()
+        self.article = article
+        self.focused_span = None
+        annotation = self.store.get(article_id)
+        note = ""
+        if annotation is not None and annotation.text_sha != article.text_sha:
+            annotation, note = self._reanchor(article, annotation)
+        self.annotation = annotation or Annotation.new(article.id, article.text_sha)
+        self._last_edit = time.monotonic()
+        self.query_one(ArticleHeading).show(article, note)
+        self.reader.show_article(text, self.annotation.spans)
+        self._refresh_views()
+        self.articles.set_current(article_id)
+
+    def _reanchor(self, article: Article, annotation: Annotation) -> tuple[Annotation, str]:
+        if self.store.read_only:
+            return (
+                annotation,
+                "\n⚠ the text changed since it was annotated (read-only: not re-anchored)",
+            )
+        anchored = self.store.reanchor(article.id, article.text, article.text_sha) or annotation
+        review = len(anchored.review)
+        message = "\n⚠ the text changed since it was annotated: spans re-anchored"
+        if review:
+            message += f"; {review} need review (sidebar)"
+        return anchored, message
+
+    def _refresh_views(self) -> None:
+        annotation = self.annotation
+        self.reader.set_spans(annotation.spans if annotation else ())
+        self.sidebar.show(annotation)
+        self._refresh_top()
+
+    def _refresh_top(self) -> None:
+        done = sum(1 for status in self.statuses.values() if status is Status.DONE)
+        hours = (time.monotonic() - self._started) / 3600
+        pace = f"{self._done_this_session / hours:.0f}/h" if self._done_this_session else "–/h"
+        parts = [
+            f"cooltui · {self.store.annotator}",
+            f"{done} of {len(self.corpus)} done",
+            f"{pace} this session",
+        ]
+        top = self.query_one(TopBar)
+        top.set_class(self.store.read_only, "-read-only")
+        if self.store.read_only:
+            parts.append(f"READ-ONLY: {self.read_only_reason or 'opened read-only'}")
+        top.update(Content(" · ".join(parts)), layout=False)
+
+    def _next_unfinished(self, after: str | None) -> str | None:
+        ids = [article.id for article in self.corpus]
+        start = ids.index(after) + 1 if self.corpus.get(after or "") is not None else 0
+        for article_id in ids[start:] + ids[:start]:
+            if article_id != after and not self.statuses.get(article_id, Status.TODO).finished:
+                return article_id
+        return None
+
+    def _step_article(self, step: int) -> None:
+        if self.article is None:
+            return
+        ids = [article.id for article in self.corpus]
+        index = ids.index(self.article.id) + step
+        if 0 <= index < len(ids):
+            self.open_article(ids[index])
+        else:
+            self.notify("no more articles that way", timeout=2)
+
+    # Saving
+
+    def _commit(self, annotation: Annotation, focus: Span | None = None) -> bool:
+        """Save an edited annotation of the open article; False when the store is read-only."""
+        if self.store.read_only:
+            self._refuse_read_only()
+            return False
+        now = time.monotonic()
+        spent = min(now - self._last_edit, IDLE_SECONDS)
+        self._last_edit = now
+        if annotation.status is Status.TODO:
+            annotation = annotation.with_status(Status.IN_PROGRESS)
+        annotation = annotation.touched(seconds=spent)
+        self.store.save(annotation)
+        self.annotation = annotation
+        self.focused_span = focus
+        self._set_status(annotation.article_id, annotation.status)
+        self._refresh_views()
+        return True
+
+    def _refuse_read_only(self) -> None:
+        self.notify(
+            "read-only: this annotator's store is open in another cooltui; nothing is changed",
+            severity="warning",
+        )
+
+    def _set_status(self, article_id: str, status: Status) -> None:
+        self.statuses[article_id] = status
+        article = self.corpus.get(article_id)
+        if article is not None:
+            self.articles.update_row(self._row(article))
+
+    @on(StoreState)
+    def _show_store_state(self, message: StoreState) -> None:
+        self._save_state = message.state
+        self.save_status.show(message.state, self.store.read_only)
+
+    # Span actions
+
+    def _edit(self, make: Callable[[Annotation], tuple[Annotation, Span | None]]) -> None:
+        if self.annotation is None:
+            return
+        try:
+            annotation, focus = make(self.annotation)
+        except EditRefused as error:
+            self.notify(Content(str(error)), severity="warning", timeout=4)
+            return
+        self._commit(annotation, focus)
+
+    def _target_span(self) -> Span | None:
+        """The span an action works on: the one tab selected, else the one under the cursor."""
+        focused, annotation = self.focused_span, self.annotation
+        if focused is not None and annotation is not None and focused in annotation.spans:
+            return focused
+        return self.reader.span_at(self.reader.cursor_offset)
+
+    def action_label(self, label: str) -> None:
+        if self.article is None:
+            return
+        text = self.article.text
+        start, end = self.reader.selected_range
+        if start == end:
+            span = self._target_span()
+            if span is not None:
+                self._edit(lambda a: relabel(a, span, label, self.scheme))
+                return
+            index = self.reader.tokens.token_at(start)
+            if index is None:
+                self.notify("put the cursor on a word or select some text first", timeout=3)
+                return
+            start, end = self.reader.tokens.starts[index], self.reader.tokens.ends[index]
+        self._edit(lambda a: label_range(a, text, start, end, label, self.scheme))
+        self.reader.collapse_selection()
+
+    def action_remove_span(self) -> None:
+        span = self._target_span()
+        if span is None:
+            self.notify("no span here to remove", timeout=2)
+            return
+        self._edit(lambda a: (remove(a, span), None))
+
+    def action_next_span(self) -> None:
+        self._jump_span(1)
+
+    def action_previous_span(self) -> None:
+        self._jump_span(-1)
+
+    def _jump_span(self, step: int) -> None:
+        spans = self.annotation.spans if self.annotation else ()
+        if not spans:
+            self.notify("no spans in this article yet", timeout=2)
+            return
+        here = self.focused_span.start if self.focused_span else self.reader.cursor_offset
+        if step > 0:
+            later = [s for s in spans if s.start > here] or list(spans)
+            span = later[0]
+        else:
+            earlier = [s for s in spans if s.start < here] or list(spans)
+            span = earlier[-1]
+        self._focus_span(span)
+
+    def _focus_span(self, span: Span) -> None:
+        self.reader.select_range(span.start, span.end)
+        self.focused_span = span
+
+    @on(Reader.SelectionChanged)
+    def _forget_focused_span(self) -> None:
+        """A span chosen with tab stays the target of span keys until the cursor leaves it."""
+        span = self.focused_span
+        if span is not None and not span.start <= self.reader.cursor_offset <= span.end:
+            self.focused_span = None
+
+    def action_move_edge(self, edge: str, step: int) -> None:
+        span = self._target_span()
+        if span is None or self.article is None:
+            self.notify("tab to a span first, then move its start or end", timeout=3)
+            return
+        text, tokens = self.article.text, self.reader.tokens
+        self._edit(lambda a: move_edge(a, text, tokens, span, edge, step, self.scheme))  # type: ignore[arg-type]
+        if self.focused_span is not None:
+            self.reader.select_range(self.focused_span.start, self.focused_span.end)
+
+    def action_char_mode(self) -> None:
+        self.reader.snap = not self.reader.snap
+        mode = "token" if self.reader.snap else "character"
+        self.notify(f"{mode} selection", timeout=2)
+
+    # Document labels and status
+
+    def action_toggle_value(self, group: str, value: str) -> None:
+        self._edit(lambda a: (toggle_value(a, self.scheme, group, value), self.focused_span))
+
+    @on(Sidebar.ValueToggled)
+    def _sidebar_toggle(self, message: Sidebar.ValueToggled) -> None:
+        self.action_toggle_value(message.group, message.value)
+
+    @on(Sidebar.SpanChosen)
+    def _sidebar_span(self, message: Sidebar.SpanChosen) -> None:
+        self._focus_span(message.span)
+        self.reader.focus()
+
+    def action_pick_labels(self) -> None:
+        if self.annotation is not None:
+            self.push_screen(ValuePicker(self.scheme, self.annotation))
+
+    @on(ValuePicker.Toggled)
+    def _picker_toggle(self, message: ValuePicker.Toggled) -> None:
+        self.action_toggle_value(message.group, message.value)
+        if isinstance(self.screen, ValuePicker) and self.annotation is not None:
+            self.screen.show(self.annotation)
+
+    def _finish(self, status: Status) -> None:
+        if self.annotation is None or self.article is None:
+            return
+        if not self._commit(self.annotation.with_status(status)):
+            return
+        if status is Status.DONE:
+            self._done_this_session += 1
+        following = self._next_unfinished(after=self.article.id)
+        if following is None:
+            self.notify("every article is done or skipped", timeout=4)
+            self._refresh_top()
+            return
+        self.open_article(following)
+
+    def action_done(self) -> None:
+        self._finish(Status.DONE)
+
+    def action_skip(self) -> None:
+        self._finish(Status.SKIPPED)
+
+    def action_flag(self) -> None:
+        if self.annotation is None:
+            return
+        flagged = self.annotation.status is Status.FLAGGED
+        status = Status.IN_PROGRESS if flagged else Status.FLAGGED
+        if self._commit(self.annotation.with_status(status)):
+            self.notify("unflagged" if flagged else "flagged", timeout=2)
+
+    def action_next_article(self) -> None:
+        self._step_article(1)
+
+    def action_previous_article(self) -> None:
+        self._step_article(-1)
+
+    def action_next_unfinished(self) -> None:
+        following = self._next_unfinished(after=self.article.id if self.article else None)
+        if following is None:
+            self.notify("every article is done or skipped", timeout=3)
+        else:
+            self.open_article(following)
+
+    def action_edit_note(self) -> None:
+        if self.annotation is None or self.article is None:
+            return
+
+        def keep(note: str | None) -> None:
+            if note is not None and self.annotation is not None and note != self.annotation.note:
+                self._commit(self.annotation.with_note(note), self.focused_span)
+
+        self.push_screen(NoteEditor(self.annotation.note, self.article.title), keep)
+
+    # Undo and redo, across articles
+
+    def action_undo(self) -> None:
+        self._history(self.store.undo, "nothing to undo")
+
+    def action_redo(self) -> None:
+        self._history(self.store.redo, "nothing to redo")
+
+    def _history(self, step: Callable[[], Annotation | None], nothing: str) -> None:
+        if self.store.read_only:
+            self._refuse_read_only()
+            return
+        try:
+            restored = step()
+        except StoreError as error:
+            self.notify(Content(str(error)), severity="error")
+            return
+        if restored is None:
+            self.notify(nothing, timeout=2)
+            return
+        article_id = restored.article_id
+        self.statuses[article_id] = restored.status
+        if self.article is None or self.article.id != article_id:
+            self.open_article(article_id)
+            self.notify(Content(f"in another article: {article_id}"), timeout=3)
+        else:
+            self.annotation = self.store.get(article_id) or Annotation.new(
+                article_id, self.article.text_sha
+            )
+            self.focused_span = None
+            self._refresh_views()
+        self._set_status(article_id, restored.status)
+
+    # The list and its filter
+
+    @on(ArticleList.Selected)
+    def _list_selected(self, message: ArticleList.Selected) -> None:
+        self.open_article(message.article_id)
+        self.reader.focus()
+
+    def action_toggle_list(self) -> None:
+        column = self.query_one("#list-column")
+        column.display = not column.display
+        if not column.display:
+            self.reader.focus()
+
+    def action_filter(self) -> None:
+        column = self.query_one("#list-column")
+        column.display = True
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, message: Input.Changed) -> None:
+        groups = [group.name for group in self.scheme.groups]
+        try:
+            query = parse_query(message.value, groups) if message.value.strip() else None
+        except QueryError as error:
+            message.input.border_subtitle = Content(str(error))
+            return
+        message.input.border_subtitle = ""
+        self.articles.apply_filter(query, self._facts, self._body)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.articles.focus()
+
+    def _facts(self, article_id: str) -> ArticleFacts | None:
+        annotation = self.store.get(article_id) if article_id in self.statuses else None
+        if annotation is None:
+            return None
+        values = frozenset((g, v) for g, chosen in annotation.doc_labels.items() for v in chosen)
+        return ArticleFacts(frozenset(s.label for s in annotation.spans), values)
+
+    def _body(self, article_id: str) -> str:
+        article = self.corpus.get(article_id)
+        if article is None:
+            return ""
+        try:
+            text = article.text
+        except CorpusError:
+            return ""
+        if article is not self.article:
+            article.unload()
+        return text
+
+    def action_focus_reader(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.has_focus and not field.value:
+            field.display = False
+        self.reader.focus()
+
+    # Help, palette, quitting
+
+    def key_rows(self) -> list[tuple[str, str, str]]:
+        """Every key as the help shows it: (keys, what it does, section), from the live map."""
+        rows = list(_MOTION_HELP)
+        bindings = self.active_bindings
+        for action in _ACTIONS:
+            keys = [
+                self.get_key_display(active.binding)
+                for active in bindings.values()
+                if active.binding.id == f"app.{action.id}"
+            ]
+            rows.append((" ".join(keys) or "–", action.description, action.section))
+        rows += [(label.key, f"Label {label.name}", "Label") for label in self.scheme.labels] + [
+            (value.key, f"Toggle {group.name} {value.name}", "Themes")
+            for group in self.scheme.groups
+            for value in group.values
+            if value.key
+        ]
+        return rows
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.scheme, self.key_rows(), QUERY_HELP))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for action in _ACTIONS:
+            yield SystemCommand(
+                action.description,
+                f"{action.section}: {action.description}",
+                lambda action=action: self.run_action(action.action),
+            )
+        for label in self.scheme.labels:
+            yield SystemCommand(
+                f"Label {label.name}",
+                label.description,
+                lambda name=label.name: self.action_label(name),
+            )
+
+    async def action_quit(self) -> None:
+        """Quit once everything is on disk; with the disk full, stay and say so."""
+        try:
+            self.store.close()
+        except CoolError as error:
+            self.notify(Content(f"NOT SAVED, not quitting: {error}"), severity="error", timeout=15)
+            return
+        self.exit()
+
+
+def build_app(settings: Settings, *, read_only: bool = False) -> CoolApp:
+    """The app on the settings' corpus, scheme and store, as `cooltui` starts it.
+
+    When another cooltui holds the annotator's store, this one opens it read-only and says why.
+    """
+    scheme = settings.load_scheme()
+    corpus = settings.load_corpus()
+    reason: list[str] = []
+
+    def open_store(on_state: Callable[[SaveState], None]) -> Store:
+        try:
+            return Store.open(
+                settings.store_dir, settings.annotator, read_only=read_only, on_state=on_state
+            )
+        except StoreLocked as error:
+            reason.append(str(error))
+            return Store.open(
+                settings.store_dir, settings.annotator, read_only=True, on_state=on_state
+            )
+
+    app = CoolApp(corpus, scheme, open_store)
+    app.read_only_reason = reason[0] if reason else ("--read-only" if read_only else None)
+    return app
+
+
+def run(settings: Settings, *, read_only: bool = False) -> int:
+    """Launch the app in this terminal; the store is closed (flushed) however the app ends."""
+    app = build_app(settings, read_only=read_only)
+    try:
+        app.run()
+    finally:
+        app.store.close()
+    return app.return_code or 0

@@ -1,0 +1,549 @@
+"""The article list: one line per article, rendered only where it is visible.
+
+A line-API ScrollView: mounting, scrolling, filtering and resizing cost the same at 100,000
+articles as at 5 (OptionList, DataTable and ListView build every row up front and do not scale;
+see docs/architecture.md). Each line is built from plain strings as Segments, so a title is never
+parsed as markup.
+
+Filtering takes a `Query` (see cooltui.query). Title, status and annotation terms run at once;
+body terms read article texts in a thread worker, which shows matches as it finds them and is
+cancelled by the next `apply_filter`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events, on, work
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from cooltui.errors import CoolError
+from cooltui.model import Status
+from cooltui.query import ArticleFacts, ListRow, Query
+
+FactsLookup = Callable[[str], ArticleFacts | None]
+BodyLookup = Callable[[str], str]
+
+STATUS_MARKS: dict[Status, str] = {
+    Status.TODO: "◦",
+    Status.IN_PROGRESS: "◔",
+    Status.DONE: "✓",
+    Status.SKIPPED: "↷",
+    Status.FLAGGED: "⚑",
+}
+"""One cell each, and East Asian width "neutral", so no terminal draws them two cells wide."""
+STALE_MARK = "!"
+CURRENT_MARK = "▸"
+
+_STATUS_CLASSES = {s: f"article-list--status-{s.value.replace('_', '-')}" for s in Status}
+_HIGHLIGHT = ("article-list--highlight",)
+_PLAIN: tuple[str, ...] = ()
+_PREFIX_CELLS = 4
+"""Current marker, status mark, stale mark, space."""
+_META_MIN_ROOM = 40
+"""Below this many cells for title + meta, the outlet and date give way to the title."""
+_PROGRESS_SECONDS = 0.1
+"""How often the body search shows what it found."""
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _clean(text: str) -> str:
+    """`text` safe to draw on one line: a control character would move the terminal's cursor."""
+    return text if text.isprintable() else _CONTROLS.sub(" ", text)
+
+
+def _truncate(text: str, width: int) -> str:
+    """`text` cut to at most `width` cells, ending with "…" when cut (wide characters aware)."""
+    if width <= 0:
+        return ""
+    if _cells(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+def _meta(outlet: str, date: str, width: int) -> str:
+    """Outlet and date in at most `width` cells: the outlet is cut first, the date is short."""
+    full = "  ".join(part for part in (outlet, date) if part)
+    if _cells(full) <= width:
+        return full
+    outlet_room = width - _cells(date) - 2
+    if outlet and date and outlet_room >= 4:
+        return f"{_truncate(outlet, outlet_room)}  {date}"
+    return _truncate(full, width)
+
+
+def _layout(title: str, outlet: str, date: str, room: int) -> tuple[str, str, str]:
+    """(title, padding, meta) filling exactly `room` cells, with the meta right-aligned.
+
+    The title comes first: when both do not fit, the meta keeps at most a third of the room
+    (or what a short title leaves), and in a narrow list it gives way to the title entirely.
+    """
+    meta = _meta(outlet, date, room)
+    title_cells, meta_cells = _cells(title), _cells(meta)
+    if meta and title_cells + 2 + meta_cells <= room:
+        return title, " " * (room - title_cells - meta_cells), meta
+    if meta and room >= _META_MIN_ROOM:
+        meta = _meta(outlet, date, min(meta_cells, max(room // 3, room - 2 - title_cells)))
+        title = _truncate(title, room - 2 - _cells(meta))
+        return title, " " * (room - _cells(title) - _cells(meta)), meta
+    title = _truncate(title, room)
+    return title, " " * (room - _cells(title)), ""
+
+
+class _BodyMatches(Message, bubble=False):
+    """From the body search worker to its list: rows found since the last message."""
+
+    def __init__(
+        self, generation: int, found: list[int], checked: int, total: int, done: bool
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.found = found
+        self.checked = checked
+        self.total = total
+        self.done = done
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """The corpus as a list of articles: status, title, outlet and date; filterable."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "select", "Open", show=False, id="list.select"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--title",
+        "article-list--dim",
+        "article-list--highlight",
+        "article-list--current",
+        "article-list--stale",
+        "article-list--empty",
+        *_STATUS_CLASSES.values(),
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `article-list--title` | A row's title. |
+    | `article-list--dim` | A row's outlet and date. |
+    | `article-list--highlight` | The highlighted row (the cursor), over the others. |
+    | `article-list--current` | The row of the article open in the reader. |
+    | `article-list--stale` | The "!" of an article whose text changed since it was annotated. |
+    | `article-list--empty` | The "no articles" line. |
+    | `article-list--status-todo`, `-in-progress`, `-done`, `-skipped`, `-flagged` | The mark. |
+    """
+
+    # The nocolor rule comes last: without colour the highlight must not rely on a background.
+    DEFAULT_CSS = """
+    ArticleList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        border: tall $border-blurred;
+        &:focus {
+            border: tall $border;
+        }
+        & > .article-list--dim {
+            color: $text-muted;
+        }
+        & > .article-list--current {
+            text-style: bold;
+        }
+        & > .article-list--stale {
+            color: $text-warning;
+            text-style: bold;
+        }
+        & > .article-list--empty {
+            color: $text-muted;
+            text-style: italic;
+        }
+        & > .article-list--status-todo {
+            color: $text-muted;
+        }
+        & > .article-list--status-in-progress {
+            color: $text-accent;
+        }
+        & > .article-list--status-done {
+            color: $text-success;
+        }
+        & > .article-list--status-skipped {
+            color: $text-muted;
+        }
+        & > .article-list--status-flagged {
+            color: $text-error;
+        }
+        & > .article-list--highlight {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .article-list--highlight {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        &:nocolor > .article-list--highlight {
+            text-style: reverse;
+        }
+    }
+    """
+
+    class _ArticleMessage(Message):
+        def __init__(self, article_list: ArticleList, article_id: str) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article_id = article_id
+
+        @property
+        def control(self) -> ArticleList:
+            """The list that sent the message (for the `on` decorator's selectors)."""
+            return self.article_list
+
+    class Highlighted(_ArticleMessage):
+        """The highlighted article changed (cursor, filter, set_rows or set_current)."""
+
+    class Selected(_ArticleMessage):
+        """The user chose an article: Enter, or a click on its row."""
+
+    def __init__(
+        self,
+        rows: Sequence[ListRow] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._rows: list[ListRow] = []
+        self._index: dict[str, int] = {}
+        """Article id -> index in _rows."""
+        self._shown: Sequence[int] = range(0)
+        """Indices into _rows of the rows shown, ascending: a range when not filtered."""
+        self._cursor: int | None = None
+        """Position in _shown of the highlighted row."""
+        self._current: str | None = None
+        self._announced: str | None = None
+        """The id the last Highlighted message carried: a move to the same row is quiet, and
+        after a filter that matched nothing the highlight goes back to it."""
+        self._query: Query | None = None
+        self._facts: FactsLookup = lambda _id: None
+        self._body: BodyLookup = lambda _id: ""
+        self._generation = 0
+        """Bumped by each filter run, so that a cancelled search's late results are dropped."""
+        self._progress: tuple[int, int] | None = None
+        """(checked, of) while a body search runs."""
+        self._center_pending = False
+        self.set_rows(rows)
+
+    # --- the app's API ---------------------------------------------------------------------------
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the highlighted article, or None when no row is shown."""
+        if self._cursor is None:
+            return None
+        return self._rows[self._shown[self._cursor]].id
+
+    @property
+    def visible_count(self) -> int:
+        """How many rows the filter lets through (so far, while a body search runs)."""
+        return len(self._shown)
+
+    @property
+    def total_count(self) -> int:
+        return len(self._rows)
+
+    def set_rows(self, rows: Sequence[ListRow]) -> None:
+        """Show these rows instead; the filter in force and the highlighted id (if any) stay."""
+        keep = self._last_highlighted()
+        self._rows = list(rows)
+        self._index = {row.id: index for index, row in enumerate(self._rows)}
+        self._run_filter(keep)
+
+    def update_row(self, row: ListRow) -> None:
+        """One article's row changed (its status, say); an id not in the list is ignored.
+
+        The filter is not run again: a row that no longer matches stays until the next
+        apply_filter, rather than vanishing from under the cursor while the user works on it.
+        """
+        index = self._index.get(row.id)
+        if index is None:
+            return
+        self._rows[index] = row
+        self._refresh_position(self._position_of(index))
+
+    def set_current(self, article_id: str | None) -> None:
+        """Mark the article open in the reader, and move the highlight to it (into view)."""
+        previous, self._current = self._current, article_id
+        if previous is not None and previous in self._index:
+            self._refresh_position(self._position_of(self._index[previous]))
+        if article_id is None or article_id not in self._index:
+            return
+        position = self._position_of(self._index[article_id])
+        if position is not None:
+            self._refresh_position(position)
+            self._move_to(position, center=True)
+
+    def apply_filter(self, query: Query | None, facts: FactsLookup, body: BodyLookup) -> None:
+        """Show only the rows that match `query` (None or an empty query shows all).
+
+        Body terms run in a worker: the rows appear as they are found, and the border's
+        subtitle says "searching… N/M"; the next apply_filter cancels that search.
+        """
+        self._query = None if query is None or query.is_empty else query
+        self._facts = facts
+        self._body = body
+        self._run_filter(self._last_highlighted())
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_to(0 if self._cursor is None else self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_to(0 if self._cursor is None else self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._move_page(-1)
+
+    def action_page_down(self) -> None:
+        self._move_page(1)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._shown) - 1)
+
+    def action_select(self) -> None:
+        article_id = self.highlighted_id
+        if article_id is not None:
+            self.post_message(self.Selected(self, article_id))
+
+    # --- events ----------------------------------------------------------------------------------
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        position = self.scroll_offset.y + offset.y
+        if position < len(self._shown):
+            self._move_to(position)
+            self.action_select()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Rows were set (or set_current called) before the list had a height: scroll now.
+        self._scroll_to_cursor(center=self._center_pending)
+
+    @on(_BodyMatches)
+    def _body_matches(self, message: _BodyMatches) -> None:
+        if message.generation != self._generation:
+            return  # a search the user has typed past
+        self._progress = None if message.done else (message.checked, message.total)
+        if message.found:
+            shown = self._shown
+            assert isinstance(shown, list)  # a body search always collects into a list
+            shown.extend(message.found)
+            # A new virtual size repaints the whole list, the new rows with it.
+            self.virtual_size = Size(0, len(shown))
+            if self._cursor is None:
+                self._move_to(0)
+        elif message.done and not self._shown:
+            self.refresh()  # "searching…" becomes "no articles match"
+        self._update_subtitle()
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        position = self.scroll_offset.y + y
+        if position < len(self._shown):
+            return self._render_row(position, width)
+        base = self.get_component_rich_style("article-list--title")
+        if y == 0 and not self._shown:
+            if self._progress is not None:
+                message = "searching…"
+            elif self._query is not None:
+                message = "no articles match"
+            else:
+                message = "no articles"
+            style = self.get_component_rich_style("article-list--empty")
+            text = set_cell_size(f" {message}", width)
+            return Strip([Segment(text, style)], width)
+        return Strip.blank(width, base)
+
+    def _render_row(self, position: int, width: int) -> Strip:
+        row = self._rows[self._shown[position]]
+        style = self.get_component_rich_style
+        extra = _HIGHLIGHT if position == self._cursor else _PLAIN
+        current = row.id == self._current
+        title_style = (
+            style("article-list--title", "article-list--current", *extra)
+            if current
+            else style("article-list--title", *extra)
+        )
+        title, padding, meta = _layout(
+            _clean(row.title), _clean(row.outlet), _clean(row.date), width - _PREFIX_CELLS
+        )
+        segments = [
+            Segment(CURRENT_MARK if current else " ", style("article-list--current", *extra)),
+            Segment(STATUS_MARKS[row.status], style(_STATUS_CLASSES[row.status], *extra)),
+            Segment(STALE_MARK if row.stale else " ", style("article-list--stale", *extra)),
+            Segment(f" {title}{padding}", title_style),
+        ]
+        if meta:
+            segments.append(Segment(meta, style("article-list--dim", *extra)))
+        if width < _PREFIX_CELLS:
+            return Strip(segments).crop(0, width)
+        return Strip(segments, width)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _position_of(self, index: int) -> int | None:
+        """Where row `index` is in the shown rows, or None when filtered out."""
+        shown = self._shown
+        if isinstance(shown, range):
+            return index if index < len(shown) else None
+        position = bisect_left(shown, index)
+        return position if position < len(shown) and shown[position] == index else None
+
+    def _last_highlighted(self) -> str | None:
+        """The highlighted id, or the last one while no row is shown (a filter matched none)."""
+        return self.highlighted_id or self._announced
+
+    def _refresh_position(self, position: int | None) -> None:
+        if position is not None:
+            self.refresh_line(position)
+
+    def _run_filter(self, keep: str | None) -> None:
+        """Filter the rows again; keep the highlight on `keep` when it is still shown."""
+        self._generation += 1
+        if self._progress is not None:
+            self.workers.cancel_group(self, "article-list-body")
+            self._progress = None
+        query = self._query
+        shown: Sequence[int]
+        if query is None:
+            shown = range(len(self._rows))
+        else:
+            shown = query.select(self._rows, self._facts if query.needs_facts else None)
+            if query.needs_body:
+                self._progress = (0, len(shown))
+                self._search_bodies(self._generation, query, self._rows, shown, self._body)
+                shown = []
+        self._shown = shown
+        self.virtual_size = Size(0, len(shown))
+        index = None if keep is None else self._index.get(keep)
+        position = None if index is None else self._position_of(index)
+        self._cursor = None
+        self.refresh()
+        self._update_subtitle()
+        if shown:
+            self._move_to(position if position is not None else 0)
+
+    def _move_to(self, position: int, *, center: bool = False) -> None:
+        """Highlight the shown row at `position` (clamped), bring it into view, announce it."""
+        if not self._shown:
+            return
+        position = max(0, min(position, len(self._shown) - 1))
+        previous, self._cursor = self._cursor, position
+        if previous != position:
+            self._refresh_position(previous)
+            self._refresh_position(position)
+        self._scroll_to_cursor(center=center)
+        article_id = self.highlighted_id
+        if article_id is not None and article_id != self._announced:
+            self._announced = article_id
+            self.post_message(self.Highlighted(self, article_id))
+
+    def _move_page(self, direction: int) -> None:
+        if self._cursor is None:
+            return
+        page = max(1, self.scrollable_content_region.height)
+        # Scroll by the same page, so that the highlight keeps its place on the screen.
+        self.scroll_to(y=self.scroll_offset.y + direction * page, animate=False, force=True)
+        self._move_to(self._cursor + direction * page)
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        """Scroll the least that shows the highlight; or centre it when it was out of view."""
+        height = self.scrollable_content_region.height
+        if self._cursor is None:
+            return
+        if height <= 0:
+            self._center_pending = self._center_pending or center
+            return
+        self._center_pending = False
+        top = self.scroll_offset.y
+        position = self._cursor
+        if top <= position < top + height:
+            return
+        if center:
+            target = position - height // 2
+        elif position < top:
+            target = position
+        else:
+            target = position - height + 1
+        self.scroll_to(y=target, animate=False, force=True)
+
+    def _update_subtitle(self) -> None:
+        total = len(self._rows)
+        if self._progress is not None:
+            checked, of = self._progress
+            self.border_subtitle = f"searching… {checked:,}/{of:,}"
+        elif self._query is not None:
+            self.border_subtitle = f"{len(self._shown):,}/{total:,}"
+        else:
+            self.border_subtitle = f"{total:,}"
+
+    @work(thread=True, exclusive=True, group="article-list-body")
+    def _search_bodies(
+        self,
+        generation: int,
+        query: Query,
+        rows: list[ListRow],
+        candidates: Sequence[int],
+        body: BodyLookup,
+    ) -> None:
+        """Read the candidates' texts, posting what matches every _PROGRESS_SECONDS."""
+        worker = get_current_worker()
+        found: list[int] = []
+        total = len(candidates)
+        last_post = time.monotonic()
+        for checked, index in enumerate(candidates, 1):
+            if worker.is_cancelled:
+                return
+            try:
+                text = body(rows[index].id)
+            except (OSError, CoolError):
+                continue  # an article that cannot be read any more matches nothing
+            if query.matches_body(text):
+                found.append(index)
+            now = time.monotonic()
+            if now - last_post >= _PROGRESS_SECONDS:
+                self.post_message(_BodyMatches(generation, found, checked, total, done=False))
+                found, last_post = [], now
+        if not worker.is_cancelled:
+            self.post_message(_BodyMatches(generation, found, total, total, done=True))

@@ -1,0 +1,236 @@
+"""The review app driven by key presses, as a user would; checked on what is saved and shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from cooltui.model import Status
+from cooltui.settings import Settings
+from cooltui.store import Store
+from cooltui.tui.app import CoolApp, build_app
+from cooltui.tui.reader import Reader
+
+FIRST = "000_368710ebfebd31c9"
+SECOND = "001_77e9b59e62f45c1c"
+
+
+def settings(tmp_path: Path, corpus: Path, annotator: str = "alice") -> Settings:
+    return Settings.resolve(corpus=[corpus], store=tmp_path / "ann", annotator=annotator)
+
+
+def saved(tmp_path: Path, article_id: str, annotator: str = "alice"):
+    with Store.open(tmp_path / "ann", annotator, read_only=True) as store:
+        return store.get(article_id)
+
+
+async def select_words(pilot, app: CoolApp, phrase: str, count: int, skip: str = "") -> None:
+    """Put the cursor on `phrase` (after `skip`), as a click would; select `count` tokens."""
+    reader = app.query_one(Reader)
+    offset = reader.text.index(phrase) + len(skip)
+    reader.move_to(offset)
+    await pilot.press(*["shift+right"] * count)
+
+
+class TestAnnotating:
+    async def test_launch_opens_the_first_unfinished_article_ready_to_tag(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            reader = app.query_one(Reader)
+            assert app.article.id == FIRST
+            assert reader.has_focus and reader.cursor_offset == 0
+            assert reader.text.startswith("lingkupperistiwa.com, Siak")
+        app.store.close()
+
+    async def test_tag_toggle_done_quit_and_find_it_all_again(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await select_words(pilot, app, "Kompol", 1)
+            assert app.query_one(Reader).selected_range[1] - app.query_one(Reader).selected_range[
+                0
+            ] == len("Kompol")
+            await pilot.press("r")
+            await select_words(pilot, app, "Wan", 2)
+            await pilot.press("p")
+            await pilot.press("1", "5")
+            await pilot.press("a")
+            await pilot.pause()
+            assert app.article.id == SECOND  # done opens the next unfinished one
+            await pilot.press("q")
+        app.store.close()
+        record = saved(tmp_path, FIRST)
+        assert [(s.text, s.label) for s in record.spans] == [
+            ("Kompol", "RANK"),
+            ("Wan Mantazakka", "PER"),
+        ]
+        assert record.doc_labels["themes"] == ("KAMTIBMAS", "ANTI_GOLPUT")
+        assert record.status is Status.DONE and record.seconds >= 0
+
+        again = build_app(settings(tmp_path, seeds))
+        async with again.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert again.article.id == SECOND  # the first is done: not offered again
+            await pilot.press("[")
+            assert again.article.id == FIRST
+            assert [s.text for s in again.query_one(Reader).spans] == ["Kompol", "Wan Mantazakka"]
+        again.store.close()
+
+    async def test_label_key_without_selection_tags_the_token_under_the_cursor(
+        self, tmp_path, seeds
+    ):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            assert [(s.text, s.label) for s in app.annotation.spans] == [
+                ("lingkupperistiwa.com", "MEDIA")
+            ]
+        app.store.close()
+
+    async def test_relabel_move_boundaries_and_delete(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await select_words(pilot, app, "Wan", 1)
+            await pilot.press("p")  # PER "Wan"
+            app.query_one(Reader).move_to(0)
+            await pilot.press("tab")  # from the start of the text, to the span: it is selected
+            assert app.query_one(Reader).selected_range == (
+                app.annotation.spans[0].start,
+                app.annotation.spans[0].end,
+            )
+            await pilot.press(">")  # its end one token right
+            assert [s.text for s in app.annotation.spans] == ["Wan Mantazakka"]
+            await pilot.press("{")  # its start one token left
+            assert [s.text for s in app.annotation.spans] == ["Kompol Wan Mantazakka"]
+            await pilot.press("}")
+            await pilot.press("j")  # relabel in place
+            assert [(s.text, s.label) for s in app.annotation.spans] == [("Wan Mantazakka", "ROLE")]
+            await pilot.press("x")
+            await pilot.pause()
+            assert app.annotation.spans == ()
+        app.store.close()
+        assert saved(tmp_path, FIRST).spans == ()
+
+    async def test_overlapping_span_is_refused_with_a_message(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await select_words(pilot, app, "Kapolsek Minas", 2)
+            await pilot.press("j")
+            await select_words(pilot, app, "Kapolsek Minas", 1, skip="Kapolsek ")
+            await pilot.press("l")
+            await pilot.pause()
+            assert [s.label for s in app.annotation.spans] == ["ROLE"]
+            assert any("overlaps ROLE" in str(n.message) for n in app._notifications)
+        app.store.close()
+
+
+class TestUndo:
+    async def test_undo_and_redo_across_a_restart_and_across_articles(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")  # first article: MEDIA
+            await pilot.press("]")
+            await pilot.press("m")  # second article: MEDIA
+            await pilot.press("q")
+        app.store.close()
+
+        again = build_app(settings(tmp_path, seeds))
+        async with again.run_test(size=(120, 40)) as pilot:
+            await pilot.press("u")
+            assert labels_in(again, SECOND) == []
+            await pilot.press("u")
+            await pilot.pause()
+            assert again.article.id == FIRST  # undo went back to the other article
+            assert labels_in(again, FIRST) == []
+            assert again.statuses[FIRST] is Status.TODO
+            await pilot.press("U")
+            assert labels_in(again, FIRST) == ["MEDIA"]
+            await pilot.press("ctrl+y")
+            await pilot.press("ctrl+z")
+            await pilot.press("q")
+        again.store.close()
+        assert [s.label for s in saved(tmp_path, FIRST).spans] == ["MEDIA"]
+        assert saved(tmp_path, SECOND) is None
+
+
+def labels_in(app: CoolApp, article_id: str) -> list[str]:
+    """The labels saved for an article; undoing its first edit removes the whole record."""
+    record = app.store.get(article_id)
+    return [s.label for s in record.spans] if record else []
+
+
+class TestListAndFilter:
+    async def test_filter_by_status_and_open_from_the_list(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("a")  # first article done
+            await pilot.press("slash")
+            await pilot.press(*"status:done")
+            await pilot.pause()
+            articles = app.articles
+            assert articles.visible_count == 1
+            await pilot.press("enter")  # to the list
+            await pilot.press("enter")  # open the highlighted article
+            await pilot.pause()
+            assert app.article.id == FIRST
+            assert app.query_one(Reader).has_focus
+        app.store.close()
+
+    async def test_a_bad_filter_says_why_and_keeps_the_list(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("slash")
+            await pilot.press(*"dumai")
+            await pilot.pause()
+            assert app.articles.visible_count == 2
+            app.query_one("#filter", Input).value = "dumai status:nope"  # pasted
+            await pilot.pause()
+            assert "nope" in str(app.query_one("#filter").border_subtitle)
+            assert app.articles.visible_count == 2  # the last good filter stays
+        app.store.close()
+
+
+class TestUntrustedText:
+    @pytest.mark.parametrize(
+        "nasty", ["[/]", "[bold]x", "[@click=app.quit]click me[/]", "\x1b]0;pwned\x07ok"]
+    )
+    async def test_markup_and_escapes_in_articles_are_shown_as_text(self, tmp_path, nasty):
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "m.txt").write_text(f"{nasty} Judul berita\n\nIsi {nasty} berita.", "utf-8")
+        app = build_app(settings(tmp_path, corpus))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("c")
+            await pilot.press(*"[/] catatan [@click=app.quit]")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.is_running
+            shown = app.query_one(Reader).text
+            assert "\x1b" not in shown
+            if "\x1b" not in nasty:
+                assert nasty in shown
+        app.store.close()
+        assert saved(tmp_path, "m").note == "[/] catatan [@click=app.quit]"
+
+
+class TestReadOnly:
+    async def test_second_instance_opens_read_only_and_refuses_edits(self, tmp_path, seeds):
+        first = build_app(settings(tmp_path, seeds))
+        async with first.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")
+            first.store.flush()
+            second = build_app(settings(tmp_path, seeds))
+            assert second.store.read_only
+            async with second.run_test(size=(120, 40)) as other:
+                await other.pause()
+                assert "READ-ONLY" in str(second.query_one("#top").render())
+                await other.press("p")
+                await other.pause()
+                assert [s.label for s in second.annotation.spans] == ["MEDIA"]
+                assert any("read-only" in str(n.message) for n in second._notifications)
+            second.store.close()
+        first.store.close()
+        assert [s.label for s in saved(tmp_path, FIRST).spans] == ["MEDIA"]

@@ -1,0 +1,367 @@
+"""The article list driven through Pilot: what it shows, keys, mouse, filters, 100k rows."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+from rich.cells import cell_len
+from textual import events
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.pilot import Pilot
+
+from cooltui.model import Status
+from cooltui.query import ArticleFacts, ListRow, parse_query
+from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList
+
+GROUPS = ("themes", "activity")
+STATUSES = list(Status)
+
+
+def make_rows(count: int) -> list[ListRow]:
+    return [
+        ListRow(
+            id=f"a{i:06d}",
+            title=f"Berita nomor {i} Polsek {'Minas' if i % 2 else 'Dumai'}",
+            outlet="TOPIKMETRO.COM",
+            date="2024-08-14",
+            status=STATUSES[i % len(STATUSES)],
+        )
+        for i in range(count)
+    ]
+
+
+class ListApp(App[None]):
+    """Only an ArticleList, and the messages it sent."""
+
+    def __init__(self, rows: Sequence[ListRow]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.highlighted: list[str] = []
+        self.selected: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield ArticleList(self.rows)
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
+        assert isinstance(message.control, ArticleList)
+        self.highlighted.append(message.article_id)
+
+    def on_article_list_selected(self, message: ArticleList.Selected) -> None:
+        self.selected.append(message.article_id)
+
+
+def lines(widget: ArticleList) -> list[str]:
+    """The text of every line the list shows now, as painted (a row not refreshed shows stale)."""
+    content = widget.content_region.translate(-widget.region.offset)
+    width = widget.scrollable_content_region.width  # without the scrollbar
+    return [
+        strip.text
+        for strip in widget.render_lines(Region(content.x, content.y, width, content.height))
+    ]
+
+
+def shown_ids(widget: ArticleList) -> list[str]:
+    """The ids of all rows the filter lets through, by walking the list with the keys' actions."""
+    ids = []
+    widget.action_first()
+    for _ in range(widget.visible_count):
+        ids.append(widget.highlighted_id)
+        widget.action_cursor_down()
+    return ids
+
+
+async def settle(app: App[None], pilot: Pilot[None]) -> None:
+    """Wait (up to 5 s) until no worker runs, then until the list has handled what they sent."""
+    for _ in range(500):
+        if not any(worker.is_running for worker in app.workers):
+            break
+        await pilot.pause(0.01)
+    else:
+        pytest.fail("the body search did not finish in 5 s")
+    await pilot.pause()
+
+
+def no_facts(article_id: str) -> ArticleFacts | None:
+    return None
+
+
+def no_body(article_id: str) -> str:
+    return ""
+
+
+async def test_rows_show_mark_title_outlet_and_date() -> None:
+    rows = make_rows(5)
+    rows[3] = ListRow("a000003", "Stale one", "ZONA", "2024-01-02", Status.DONE, stale=True)
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)):
+        widget = app.query_one(ArticleList)
+        shown = lines(widget)
+        width = widget.scrollable_content_region.width
+        assert shown[0].startswith(f" {STATUS_MARKS[Status.TODO]}  Berita nomor 0 Polsek Dumai")
+        assert shown[0].endswith("TOPIKMETRO.COM  2024-08-14")
+        assert shown[1][1] == STATUS_MARKS[Status.IN_PROGRESS]
+        assert shown[3].startswith(f" {STATUS_MARKS[Status.DONE]}! Stale one")
+        assert shown[4][1] == STATUS_MARKS[Status.FLAGGED]
+        assert all(cell_len(line) == width for line in shown)
+        assert shown[5].strip() == ""
+        assert len(set(STATUS_MARKS.values())) == len(Status)
+        assert widget.total_count == widget.visible_count == 5
+        assert app.highlighted == ["a000000"]
+
+
+async def test_keys_move_the_highlight_and_enter_selects() -> None:
+    app = ListApp(make_rows(100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        height = widget.scrollable_content_region.height
+        await pilot.press("down", "down")
+        assert widget.highlighted_id == "a000002"
+        await pilot.press("up")
+        assert app.highlighted == ["a000000", "a000001", "a000002", "a000001"]
+        await pilot.press("enter")
+        assert app.selected == ["a000001"]
+        await pilot.press("pagedown")
+        assert widget.highlighted_id == f"a{1 + height:06d}"
+        await pilot.press("end")
+        assert widget.highlighted_id == "a000099"
+        assert "nomor 99 " in lines(widget)[-1]  # scrolled to the end
+        await pilot.press("down")  # already at the end: nothing moves, nothing is posted
+        assert app.highlighted[-1] == "a000099"
+        assert app.highlighted.count("a000099") == 1
+        await pilot.press("pageup", "home")
+        assert widget.highlighted_id == "a000000"
+        assert "nomor 0 " in lines(widget)[0]
+        await pilot.press("enter")
+        assert app.selected == ["a000001", "a000000"]
+
+
+async def test_the_highlight_is_drawn_and_reversed_without_colour(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ListApp(make_rows(10))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        await pilot.press("down")
+        highlighted = widget.render_line(1)
+        assert all(segment.style and segment.style.reverse for segment in highlighted)
+        assert not any(segment.style and segment.style.reverse for segment in widget.render_line(0))
+
+
+async def test_a_click_on_a_row_selects_it() -> None:
+    app = ListApp(make_rows(50))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        top = widget.content_region.y - widget.region.y  # below the border
+        assert await pilot.click(ArticleList, offset=(10, top + 3))
+        assert app.selected == ["a000003"]
+        assert widget.highlighted_id == "a000003"
+        await pilot.click(ArticleList, offset=(10, widget.region.height - 1))  # the border
+        assert app.selected == ["a000003"]
+
+
+async def test_the_wheel_scrolls() -> None:
+    app = ListApp(make_rows(200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        for _ in range(3):
+            # Pilot has no wheel: post what the driver sends for one notch of the wheel.
+            widget.post_message(events.MouseScrollDown(widget, 10, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert widget.scroll_offset.y > 0
+        assert "nomor 0 " not in lines(widget)[0]
+
+
+async def test_set_current_marks_a_far_row_and_brings_it_into_view() -> None:
+    app = ListApp(make_rows(100_000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.set_current("a090000")
+        await pilot.pause()
+        assert widget.highlighted_id == "a090000"
+        assert app.highlighted[-1] == "a090000"
+        marked = [line for line in lines(widget) if line.startswith(CURRENT_MARK)]
+        assert len(marked) == 1
+        assert "Berita nomor 90000 " in marked[0]
+        await pilot.press("down")
+        assert widget.highlighted_id == "a090001"
+        widget.set_current(None)
+        await pilot.pause()
+        assert not any(line.startswith(CURRENT_MARK) for line in lines(widget))
+
+
+async def test_filters_by_title_status_negation_and_label() -> None:
+    rows = make_rows(20)
+    facts = {"a000004": ArticleFacts(frozenset({"PER"}), frozenset({("themes", "KAMTIBMAS")}))}
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+
+        def apply(text: str) -> list[str]:
+            widget.apply_filter(parse_query(text, GROUPS), facts.get, no_body)
+            return shown_ids(widget)
+
+        assert apply('"nomor 1"') == [f"a{i:06d}" for i in (1, *range(10, 20))]
+        assert apply("status:done") == [f"a{i:06d}" for i in (2, 7, 12, 17)]
+        assert apply("status:done -minas") == ["a000002", "a000012"]
+        assert apply("label:PER") == ["a000004"]
+        assert apply("theme:kamtibmas") == ["a000004"]
+        assert widget.border_subtitle == "1/20"
+        assert apply("-label:per") == [row.id for row in rows if row.id != "a000004"]
+        assert apply("nothing-like-this") == []
+        await pilot.pause()
+        assert lines(widget)[0].strip() == "no articles match"
+        assert widget.highlighted_id is None
+        await pilot.press("down", "enter")  # no rows: nothing to move to or select
+        assert app.selected == []
+        widget.apply_filter(None, no_facts, no_body)
+        assert widget.visible_count == 20
+        assert widget.highlighted_id == "a000019"  # where it was before a filter matched none
+
+
+async def test_the_highlight_stays_on_its_article_through_filters_and_new_rows() -> None:
+    app = ListApp(make_rows(20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        await pilot.press("down", "down", "down", "down", "down")
+        assert widget.highlighted_id == "a000005"
+        widget.apply_filter(parse_query("minas"), no_facts, no_body)
+        assert widget.highlighted_id == "a000005"
+        widget.apply_filter(parse_query("dumai"), no_facts, no_body)
+        assert widget.highlighted_id == "a000000"  # gone: the first row
+        widget.set_rows(make_rows(30)[::-1])
+        assert widget.highlighted_id == "a000000"
+        assert widget.total_count == 30
+        assert widget.visible_count == 15  # the filter stays in force
+
+
+async def test_body_search_runs_in_a_worker_and_shows_what_it_finds() -> None:
+    rows = make_rows(3000)
+    texts = {row.id: f"Isi berita {row.id}: warga menolak hoaks." for row in rows[::7]}
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.apply_filter(
+            parse_query("minas body:hoaks"), no_facts, lambda i: texts.get(i, "Aman.")
+        )
+        assert widget.border_subtitle.startswith("searching… ")
+        await settle(app, pilot)
+        expected = [row.id for i, row in enumerate(rows) if i % 7 == 0 and i % 2 == 1]
+        assert widget.visible_count == len(expected)
+        assert "nomor 7 " in lines(widget)[0]
+        assert widget.border_subtitle == f"{len(expected):,}/3,000"
+        assert shown_ids(widget) == expected
+
+
+async def test_a_new_filter_cancels_a_body_search() -> None:
+    release = threading.Event()
+    read: list[str] = []
+
+    def slow_body(article_id: str) -> str:
+        release.wait(5)
+        read.append(article_id)
+        return "hoaks"
+
+    app = ListApp(make_rows(200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.apply_filter(parse_query("body:hoaks"), no_facts, slow_body)
+        await pilot.pause()
+        widget.apply_filter(parse_query('"nomor 19"'), no_facts, no_body)
+        release.set()
+        await settle(app, pilot)
+        assert shown_ids(widget) == ["a000019", *(f"a{i:06d}" for i in range(190, 200))]
+        assert widget.border_subtitle == "11/200"
+        assert len(read) < 10  # the search stopped rather than reading all 200 texts
+
+
+async def test_a_body_search_that_finds_nothing_says_so() -> None:
+    app = ListApp(make_rows(50))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.apply_filter(parse_query("body:hoaks"), no_facts, no_body)
+        await settle(app, pilot)
+        assert lines(widget)[0].strip() == "no articles match"
+
+
+async def test_titles_are_never_markup() -> None:
+    titles = ["[bold]x[/]", "[@click=app.quit]quit[/]", "[/]", "a\x1b[31mred\nline", "$x [b"]
+    rows = [ListRow(f"m{i}", title, "[i]", "[/]", Status.TODO) for i, title in enumerate(titles)]
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        shown = lines(widget)
+        assert shown[0].startswith(" ◦  [bold]x[/]")
+        assert shown[1].startswith(" ◦  [@click=app.quit]quit[/]")
+        assert shown[2].startswith(" ◦  [/]")
+        assert shown[3].startswith(" ◦  a [31mred line")  # control characters become spaces
+        assert all("[i]  [/]" in line for line in shown[:5])
+        await pilot.click(ArticleList, offset=(10, 2))
+        await pilot.press("enter")
+        assert app.is_running
+        assert app.selected == ["m1", "m1"]
+
+
+async def test_wide_titles_are_cut_by_cells() -> None:
+    rows = [ListRow("w", "警察" * 40, "報道", "2024-08-14", Status.DONE)]
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)):
+        widget = app.query_one(ArticleList)
+        line = lines(widget)[0]
+        assert cell_len(line) == widget.scrollable_content_region.width
+        assert "…" in line
+        assert line.endswith("報道  2024-08-14")
+
+
+async def test_resizing_to_40x12_keeps_it_working() -> None:
+    app = ListApp(make_rows(1000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        await pilot.press("end")
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        width = widget.scrollable_content_region.width
+        shown = lines(widget)
+        assert len(shown) == widget.scrollable_content_region.height < 12
+        assert all(cell_len(line) == width for line in shown)
+        assert "nomor 999" in shown[-1]  # the highlight is still in view
+        await pilot.press("home", "down")
+        assert widget.highlighted_id == "a000001"
+        assert shown[0].endswith("…") or "2024" not in shown[0]  # room for the title first
+        await pilot.resize_terminal(12, 6)
+        await pilot.pause()
+        assert all(
+            cell_len(line) == widget.scrollable_content_region.width for line in lines(widget)
+        )
+
+
+async def test_update_row_changes_the_mark() -> None:
+    rows = make_rows(10)
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        assert lines(widget)[5][1] == STATUS_MARKS[Status.TODO]
+        widget.update_row(ListRow("a000005", rows[5].title, "X", "Y", Status.FLAGGED, stale=True))
+        await pilot.pause()
+        assert lines(widget)[5].startswith(f" {STATUS_MARKS[Status.FLAGGED]}! Berita nomor 5")
+        widget.update_row(ListRow("unknown", "x", "", "", Status.DONE))  # ignored
+        assert widget.total_count == 10
+
+
+async def test_an_empty_list_says_so() -> None:
+    app = ListApp([])
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        assert lines(widget)[0].strip() == "no articles"
+        assert widget.highlighted_id is None
+        await pilot.press("down", "pagedown", "end", "enter")
+        assert app.selected == app.highlighted == []
+        widget.set_rows(make_rows(3))
+        await pilot.pause()
+        assert widget.highlighted_id == "a000000"
