@@ -5,8 +5,9 @@ The corpus has 100,000 articles (one .jsonl file of reshuffled seed sentences); 
 Each key is timed in the UI thread's CPU time from the press until the app is idle again
 (Pilot's press and pause), over many presses: p50 and p99. Wall time would measure Pilot, which
 sleeps while it waits for idle; the store's writer thread runs beside the UI on the other core
-and is timed apart (`ui_writer_cpu_ms_per_save`). First paint is timed from building the app (corpus from its cache,
-store opened) to the first idle screen; the seeds alone are measured the same way.
+and is timed apart (`ui_writer_cpu_ms_per_save`). First paint is timed from building the app
+(corpus from its cache, store opened) to the first idle screen; the seeds alone are measured
+the same way.
 
     python bench/ui.py [--articles 100000] [--presses 200]
 """
@@ -28,15 +29,14 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import make_articles  # noqa: E402  (bench/corpus.py, beside this file)
-
-from cooltui.corpus import load_corpus  # noqa: E402
-from cooltui.model import Annotation, Span, Status  # noqa: E402
-from cooltui.settings import Settings  # noqa: E402
-from cooltui.store import Store  # noqa: E402
-from cooltui.text import TokenIndex  # noqa: E402
-from cooltui.tui.app import CoolApp, build_app  # noqa: E402
-from cooltui.tui.reader import Reader  # noqa: E402
+from cooltui.corpus import load_corpus
+from cooltui.model import Annotation, Span, Status
+from cooltui.settings import Settings
+from cooltui.store import Store
+from cooltui.text import TokenIndex
+from cooltui.tui.app import CoolApp, build_app
+from cooltui.tui.reader import Reader
+from corpus import make_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LONG_CHARS = 50_000

@@ -15,8 +15,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.cache import LRUCache
+from textual.content import Content
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Static, TextArea
