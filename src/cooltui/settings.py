@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +11,10 @@ from pathlib import Path
 from cooltui.corpus import MAX_ARTICLE_MB, Corpus, CorpusError, default_corpus_paths, load_corpus
 from cooltui.errors import UsageError
 from cooltui.scheme import Scheme, load_scheme
+from cooltui.store import StoreError, check_annotator
 
 DEFAULT_STORE = Path("annotations")
 ANNOTATOR_ENV = "COOLTUI_ANNOTATOR"
-_ANNOTATOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 _SHOWN_PROBLEMS = 20
 
 
@@ -37,11 +36,10 @@ class Settings:
         max_article_mb: float | None = None,
     ) -> Settings:
         name = annotator or os.environ.get(ANNOTATOR_ENV) or _login_name()
-        if not _ANNOTATOR.match(name):
-            raise UsageError(
-                f"annotator name {name!r} is not usable as a folder name; use up to 64 letters, "
-                "digits, '.', '_' or '-' (--annotator NAME or $COOLTUI_ANNOTATOR)"
-            )
+        try:
+            check_annotator(name)
+        except StoreError as error:
+            raise UsageError(f"{error} (--annotator NAME or ${ANNOTATOR_ENV})") from None
         if max_article_mb is not None and not max_article_mb > 0:
             raise UsageError("--max-article-mb must be a positive number of megabytes")
         return cls(

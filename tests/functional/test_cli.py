@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from cooltui.cli import main
+from cooltui.model import Annotation, Status
+from cooltui.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +33,7 @@ def test_list_shows_the_five_seeds_with_titles_and_outlets():
     result = cooltui("list")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["id", "title", "outlet", "date", "chars"]
+    assert lines[0].split() == ["id", "status", "title", "outlet", "date", "chars"]
     assert len(lines) == 6
     assert "Ngumpul di Kafe, Pilkada Serentak 2024 yang Damai" in lines[4]
     assert "ZONAMERDEKA.COM" in lines[4] and "Notification" not in result.stdout
@@ -44,9 +46,42 @@ def test_list_jsonl_has_every_field():
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["id"][:3] for row in rows] == ["000", "001", "002", "003", "004"]
     assert set(rows[0]) == {
-        "id", "title", "outlet", "place", "date", "chars", "text_sha", "source",
+        "id", "title", "outlet", "place", "date", "chars", "text_sha", "source", "status",
     }  # fmt: skip
     assert rows[4]["outlet"] == "PANTAUNEWS.CO.ID" and len(rows[4]["text_sha"]) == 64
+
+
+def test_list_shows_the_annotators_statuses(tmp_path):
+    with Store.open(tmp_path, "alice") as store:
+        store.save(Annotation.new("002_217cba9fa2ed1089", "sha").with_status(Status.DONE))
+    result = cooltui("list", "--jsonl", "--store", str(tmp_path), "--annotator", "alice")
+    statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+    assert statuses == ["todo", "todo", "done", "todo", "todo"]
+    table = cooltui("list", "--store", str(tmp_path), "--annotator", "alice").stdout
+    assert "  done  " in table.splitlines()[3]
+
+
+def test_store_recover_moves_a_damaged_file_aside_and_the_store_opens_again(tmp_path):
+    with Store.open(tmp_path, "bob") as store:
+        store.save(Annotation.new("a1", "sha").with_note("first"))
+    with Store.open(tmp_path, "bob") as store:
+        store.save(store.get("a1").with_note("second"))
+    (shard,) = (tmp_path / "bob").glob("shard-*.json")
+    shard.write_bytes(b"{truncated")
+    refused = cooltui("list", "--store", str(tmp_path), "--annotator", "bob")
+    assert f"{shard}" in refused.stderr and "cooltui store recover bob" in refused.stderr
+    result = cooltui("store", "recover", "bob", "--store", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "moved it to shard-" in result.stdout
+    assert [p.name for p in (tmp_path / "bob").glob("shard-*.corrupt-*")]
+    with Store.open(tmp_path, "bob", read_only=True) as store:
+        assert store.get("a1").note == "second"  # the journal re-applied the last edit
+
+
+def test_store_recover_of_a_missing_store(tmp_path):
+    result = cooltui("store", "recover", "nobody", "--store", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == f"cooltui: there is no store of 'nobody' in {tmp_path}\n"
 
 
 def test_outside_the_repo_the_bundled_seeds_are_the_default(tmp_path):
@@ -74,7 +109,7 @@ def test_several_corpus_paths(tmp_path):
         (["--bogus"], 2, "cooltui: unrecognized arguments: --bogus; see `cooltui --help`"),
         (["list", "--corpus", "/no/such/dir"], 1, "cooltui: /no/such/dir: no such file or folder"),
         (["list", "--max-article-mb", "-1"], 2, "--max-article-mb must be a positive number"),
-        (["list", "--annotator", "../x"], 2, "annotator name '../x' is not usable"),
+        (["list", "--annotator", "../x"], 2, "annotator name '../x' must be 1-64 letters"),
         (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     ],
 )
@@ -138,7 +173,8 @@ def test_headless_modules_never_import_textual():
     code = (
         "import sys\n"
         "import cooltui.cli, cooltui.corpus, cooltui.scheme, cooltui.model, cooltui.text\n"
-        "import cooltui.meta, cooltui.settings\n"
+        "import cooltui.meta, cooltui.settings, cooltui.store, cooltui.anchor, cooltui.edits\n"
+        "import cooltui.query, cooltui.export\n"
         "from cooltui.cli import main\n"
         "main(['list', '--jsonl'])\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] == 'textual' or m == 'rich.console']\n"

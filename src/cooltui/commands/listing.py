@@ -7,6 +7,7 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 NAME = "list"
 HELP = "print the articles of the corpus with their titles, outlets, dates and sizes"
@@ -16,29 +17,56 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jsonl",
         action="store_true",
-        help="one JSON object per article (id, title, outlet, place, date, chars, text_sha)",
+        help="one JSON object per article (id, title, outlet, place, date, chars, text_sha, "
+        "source, status)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     from cooltui.cli import settings_from
 
-    corpus = settings_from(args).load_corpus()
+    settings = settings_from(args)
+    corpus = settings.load_corpus()
+    statuses = _statuses(settings.store_dir, settings.annotator)
     if args.jsonl:
         import orjson
 
         out = sys.stdout.buffer
         for article in corpus:
-            out.write(orjson.dumps(article.summary(), option=orjson.OPT_APPEND_NEWLINE))
+            row = {**article.summary(), "status": statuses.get(article.id, "todo")}
+            out.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
         out.flush()
         return 0
     rows = [
-        (a.id, a.title, a.outlet or a.place or "", a.date or "", f"{a.chars:,}") for a in corpus
+        (
+            a.id,
+            statuses.get(a.id, "todo"),
+            a.title,
+            a.outlet or a.place or "",
+            a.date or "",
+            f"{a.chars:,}",
+        )
+        for a in corpus
     ]
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
-    for line in _table(("id", "title", "outlet", "date", "chars"), rows, width, flexible=1):
+    header = ("id", "status", "title", "outlet", "date", "chars")
+    for line in _table(header, rows, width, flexible=2):
         print(line)
     return 0
+
+
+def _statuses(store_dir: Path, annotator: str) -> dict[str, str]:
+    """The annotator's status of each article; none when there is no store yet."""
+    from cooltui.store import Store, StoreError
+
+    if not (store_dir / annotator).is_dir():
+        return {}
+    try:
+        with Store.open(store_dir, annotator, read_only=True) as store:
+            return {article_id: status.value for article_id, status in store.statuses().items()}
+    except StoreError as error:
+        print(f"cooltui: {error}; statuses not shown", file=sys.stderr)
+        return {}
 
 
 def _table(

@@ -1,0 +1,250 @@
+"""The store under real faults: SIGKILL while saving, a full disk, a read-only mount.
+
+The SIGKILL test is the quick version of bench/crash.py. The disk tests mount a small tmpfs and
+are skipped where mounting is not permitted (not root, or in a container without the right).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from cooltui.model import Annotation, Span, Status
+from cooltui.store import HISTORY, Store, StoreError
+
+CHILD = r"""
+import random, sys
+from pathlib import Path
+import cooltui.store as store_module
+from cooltui.model import Annotation, Span, Status
+
+store_dir, first, limit = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+store_module.HISTORY_LIMIT = limit  # small, so that journal compaction happens often
+rng = random.Random(first)
+store = store_module.Store.open(store_dir, "crash")
+print("open", flush=True)
+n, since_flush = first, []
+while True:
+    article_id = f"art-{rng.randrange(400)}"
+    annotation = (
+        Annotation.new(article_id, "sha")
+        .with_note(str(n))
+        .with_status(rng.choice(list(Status)))
+        .add_span(Span(0, 4, "PER", "Budi"))
+        .with_doc_labels("g", ["x" * rng.randrange(3000)])
+    )
+    store.save(annotation)
+    since_flush.append(f"{article_id} {n}")
+    if rng.random() < 0.5:  # else let saves pile up, to be written together
+        store.flush()
+        print("\n".join(since_flush), flush=True)  # acknowledged
+        since_flush = []
+    n += 1
+"""
+
+
+def crash_trials(store_dir: Path, trials: int, seed: int = 1, limit: int = 30) -> dict[str, Any]:
+    """Kill a saving child `trials` times; count damaged files and acknowledged saves lost."""
+    rng = random.Random(seed)
+    acked: dict[str, int] = {}
+    corrupt = lost = 0
+    errors: list[str] = []
+    for trial in range(trials):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(store_dir), str((trial + 1) * 10**7), str(limit)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        if rng.random() < 0.25:
+            time.sleep(rng.uniform(0, 0.5))  # perhaps while starting or opening
+        else:
+            child.stdout.readline()
+            time.sleep(rng.uniform(0, 0.25))
+        child.send_signal(signal.SIGKILL)
+        output, error = child.communicate()
+        if error.strip():
+            errors.append(error.strip().splitlines()[-1])
+        for line in output.splitlines():
+            if line.startswith("art-"):
+                article_id, n = line.split()
+                acked[article_id] = max(acked.get(article_id, 0), int(n))
+        damaged, missing = check(store_dir / "crash", store_dir, acked)
+        corrupt += damaged
+        lost += missing
+    return {
+        "trials": trials,
+        "corrupt": corrupt,
+        "lost": lost,
+        "acked": len(acked),
+        "errors": errors,
+    }
+
+
+def shard_notes(folder: Path) -> dict[str, int]:
+    """Each article's note as its shard file holds it (acknowledged = in the shard itself)."""
+    notes = {}
+    for path in folder.glob("shard-*.json"):
+        try:
+            table = orjson.loads(path.read_bytes()).get("annotations", {})
+        except orjson.JSONDecodeError:
+            continue  # counted as damaged
+        notes.update({r["id"]: int(r["note"]) for r in table.values()})
+    return notes
+
+
+def check(folder: Path, store_dir: Path, acked: dict[str, int]) -> tuple[int, int]:
+    """Damaged files in the store, and acknowledged saves not found in it."""
+    damaged = 0
+    for path in folder.iterdir():
+        if path.name == HISTORY:
+            *lines, _torn_tail = path.read_bytes().split(b"\n")
+            parts = lines
+        elif path.suffix in (".json", ".bak", ".info"):
+            parts = [path.read_bytes()]
+        else:
+            continue
+        for part in parts:
+            try:
+                orjson.loads(part)
+            except orjson.JSONDecodeError:
+                damaged += 1
+                break
+    try:
+        with Store.open(store_dir, "crash", read_only=True) as store:
+            notes = {a.article_id: int(a.note) for a in store}  # every record fully read
+    except StoreError:
+        return damaged + 1, len(acked)
+    in_shards = shard_notes(folder)  # the shard files alone, without the journal
+    missing = sum(1 for i, n in acked.items() if min(notes.get(i, -1), in_shards.get(i, -1)) < n)
+    return damaged, missing
+
+
+def test_sigkill_while_saving_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    result = crash_trials(tmp_path / "annotations", trials=16)
+    assert result["acked"] > 0  # the children did save (else the test proves nothing)
+    assert result["errors"] == []
+    assert result["corrupt"] == 0
+    assert result["lost"] == 0
+    with Store.open(tmp_path / "annotations", "crash") as store:  # the writer opens it too
+        assert len(store) > 0
+
+
+# A real full disk and a real read-only folder: a small tmpfs.
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    if os.name != "posix" or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = _run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount))
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        _run("umount", "-l", str(mount))
+
+
+def fill(disk: Path) -> Path:
+    """Fill the disk to the last byte."""
+    filler = disk / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        for size in (65536, 4096, 512, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    handle.write(b"\0" * size)
+    return filler
+
+
+def data_files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(("shard", "man"))}
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_real_full_disk(tiny_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Store, "retry_delays", (0.05,))
+    monkeypatch.setattr(Store, "close_timeout", 2.0)
+    store_dir = tiny_disk / "annotations"
+    store = Store.open(store_dir, "alice")
+    try:
+        for n in range(5):
+            store.save(Annotation.new(f"a{n}", "sha").add_span(Span(0, 4, "PER", "Budi")))
+        store.flush()
+        before = data_files(store_dir / "alice")
+        filler = fill(tiny_disk)
+
+        big = Annotation.new("a1", "sha").with_note("n" * 20_000).with_status(Status.DONE)
+        store.save(big)
+        wait_for(lambda: store.state.kind == "failed")
+        assert "No space left on device" in str(store.state.error)
+        with pytest.raises(StoreError, match="No space left on device"):
+            store.flush(timeout=5)
+        assert data_files(store_dir / "alice") == before  # the last good state
+        assert not [p for p in (store_dir / "alice").iterdir() if p.name.endswith(".tmp")]
+        assert store.get("a1") == big  # kept in memory
+        with pytest.raises(StoreError, match="a1"):
+            store.close()
+
+        filler.unlink()  # space is freed: the retry saves it, with no call from us
+        wait_for(lambda: store.state.kind == "saved")
+        with Store.open(store_dir, "alice", read_only=True) as reader:
+            assert reader.get("a1") == big
+            assert len(reader) == 5
+        on_disk = {
+            record["id"]: record["note"]
+            for path in (store_dir / "alice").glob("shard-*.json")
+            for record in orjson.loads(path.read_bytes())["annotations"].values()
+        }
+        assert on_disk["a1"] == big.note  # in its shard file, not only in the journal
+    finally:
+        with contextlib.suppress(OSError):
+            (tiny_disk / "filler").unlink()
+        store.close()
+    for line in (store_dir / "alice" / HISTORY).read_bytes().splitlines():
+        orjson.loads(line)
+
+
+def test_a_real_read_only_folder(tiny_disk: Path) -> None:
+    store_dir = tiny_disk / "annotations"
+    with Store.open(store_dir, "alice") as store:
+        store.save(Annotation.new("a1", "sha").with_note("kept"))
+    before = {p.name: p.read_bytes() for p in (store_dir / "alice").iterdir()}
+    remounted = _run("mount", "-o", "remount,ro", str(tiny_disk))
+    if remounted.returncode != 0:
+        pytest.skip(f"cannot remount read-only: {remounted.stderr.strip()}")
+    try:
+        with pytest.raises(StoreError, match=r"Read-only file system.*--read-only"):
+            Store.open(store_dir, "alice")
+        with pytest.raises(StoreError, match="Read-only file system"):
+            Store.open(store_dir, "bob")
+        with Store.open(store_dir, "alice", read_only=True) as reader:
+            note = reader.get("a1")
+            assert note is not None and note.note == "kept"
+    finally:
+        _run("mount", "-o", "remount,rw", str(tiny_disk))
+    assert {p.name: p.read_bytes() for p in (store_dir / "alice").iterdir()} == before
