@@ -20,7 +20,7 @@ from cooltui.errors import CoolError, UsageError
 if TYPE_CHECKING:
     from cooltui.settings import Settings
 
-COMMANDS = ("listing", "export")
+COMMANDS = ("listing", "export", "store")
 DEBUG_ENV = "COOLTUI_DEBUG"
 
 

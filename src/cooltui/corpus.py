@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -31,7 +32,8 @@ JSONL_SUFFIX = ".jsonl"
 MAX_ARTICLE_MB = 5.0
 """Larger articles are scraping accidents, not news: skipped unless --max-article-mb says more."""
 
-_CACHE_FORMAT = f"cooltui-corpus-index-2/{__version__}"
+_SUFFIXES = TEXT_SUFFIXES | {JSONL_SUFFIX}
+_CACHE_FORMAT = f"cooltui-corpus-index-3/{__version__}"
 
 
 class CorpusError(CoolError):
@@ -60,7 +62,8 @@ class Article:
     title: str
     text_sha: str
     chars: int
-    source: Path
+    path: str
+    """The file the article is read from (a plain string: 100,000 Path objects cost memory)."""
     line: int | None = None
     """The line of a .jsonl article (1-based); None for an article file."""
     offset: int = 0
@@ -72,8 +75,12 @@ class Article:
     _meta: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
+    def source(self) -> Path:
+        return Path(self.path)
+
+    @property
     def location(self) -> str:
-        return f"{self.source}:{self.line}" if self.line else str(self.source)
+        return f"{self.path}:{self.line}" if self.line else self.path
 
     @property
     def text(self) -> str:
@@ -153,12 +160,12 @@ def load_corpus(
             problems.append(
                 Problem(root, "holds no .txt, .md or .jsonl articles; point --corpus at them")
             )
-        for path in files:
-            entry = index.lookup(path) if index else None
+        for path, status in files:
+            entry = index.lookup(path, status) if index else None
             if entry is None:
-                entry = _load_file(path, limit)
+                entry = _load_file(Path(path), limit)
                 if index:
-                    index.store(path, entry)
+                    index.store(path, status, entry)
             articles.extend(entry.articles)
             problems.extend(entry.problems)
         if index:
@@ -186,34 +193,44 @@ class _FileEntry:
     problems: list[Problem]
 
 
-def _article_files(root: Path, problems: list[Problem]) -> list[Path]:
+def _article_files(root: Path, problems: list[Problem]) -> list[tuple[str, os.stat_result]]:
+    """Every article file under `root`, in name order, with its size and modification time."""
     if not root.is_dir():
-        if root.suffix.lower() in TEXT_SUFFIXES or root.suffix.lower() == JSONL_SUFFIX:
-            return [root]
+        suffix = root.suffix.lower()
+        if suffix in TEXT_SUFFIXES or suffix == JSONL_SUFFIX:
+            return [(str(root), root.stat())]
         problems.append(
             Problem(root, "not an article file; give .txt, .md or .jsonl files or a folder")
         )
         return []
-    found: list[Path] = []
-    _walk(root, found, problems)
+    found: list[tuple[str, os.stat_result]] = []
+    _walk(str(root), found, problems)
     return found
 
 
-def _walk(folder: Path, found: list[Path], problems: list[Problem]) -> None:
+def _walk(folder: str, found: list[tuple[str, os.stat_result]], problems: list[Problem]) -> None:
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
-        problems.append(Problem(folder, f"cannot list this folder ({error.strerror}); skipped"))
+        problems.append(
+            Problem(Path(folder), f"cannot list this folder ({error.strerror}); skipped")
+        )
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
             continue
-        path = folder / entry.name
-        if entry.is_dir():
-            _walk(path, found, problems)
-        elif Path(entry.name).suffix.lower() in TEXT_SUFFIXES | {JSONL_SUFFIX}:
-            found.append(path)
+        try:
+            if entry.is_dir():
+                _walk(entry.path, found, problems)
+            # No Path per file here: at 100,000 files they cost a second of start-up.
+            elif os.path.splitext(name)[1].lower() in _SUFFIXES:  # noqa: PTH122
+                found.append((entry.path, entry.stat()))
+        except OSError as error:
+            problems.append(
+                Problem(Path(entry.path), f"cannot read it ({error.strerror}); skipped")
+            )
 
 
 def _load_file(path: Path, limit: int) -> _FileEntry:
@@ -277,7 +294,7 @@ def _article(
         title=about.title or article_id,
         text_sha=text_sha(text),
         chars=len(text),
-        source=path,
+        path=str(path),
         line=line,
         offset=offset,
         outlet=about.outlet,
@@ -372,14 +389,35 @@ def _read_article(article: Article) -> tuple[str, dict[str, Any]]:
     """Read an article's text again from its source, e.g. when the reader opens it."""
     try:
         if article.line is None:
-            return decode(article.source.read_bytes()), {}
-        with article.source.open("rb") as file:
-            file.seek(article.offset)
-            record = _parse_jsonl_line(file.readline())
-        meta = record.get("meta") or {}
-        return normalise(record["text"]), meta
+            return decode(Path(article.path).read_bytes()), {}
+        record = _parse_jsonl_line(_jsonl_line(article.path, article.offset))
+        return normalise(record["text"]), record.get("meta") or {}
     except (OSError, _DecodeProblem) as error:
         raise CorpusError(f"{article.location}: {_reason(error)}") from None
+
+
+class _OpenJsonl(threading.local):
+    """The .jsonl file read last in this thread, kept open: reading a corpus in order (an
+    export, a body search) then costs one readline an article, not an open and a seek."""
+
+    path: str | None = None
+    file: BinaryIO | None = None
+
+
+_open_jsonl = _OpenJsonl()
+
+
+def _jsonl_line(path: str, offset: int) -> bytes:
+    reader = _open_jsonl
+    if reader.path != path or reader.file is None:
+        if reader.file is not None:
+            reader.file.close()
+        reader.file, reader.path = None, None
+        reader.file = Path(path).open("rb")  # noqa: SIM115 - kept open across calls on purpose
+        reader.path = path
+    if reader.file.tell() != offset:
+        reader.file.seek(offset)
+    return reader.file.readline()
 
 
 # The index cache
@@ -401,32 +439,23 @@ class _IndexCache:
             pass  # no cache, or a damaged one: read the files
         self.changed = False
 
-    def lookup(self, path: Path) -> _FileEntry | None:
-        key = str(path)
-        cached = self.entries.get(key)
-        try:
-            status = path.stat()
-        except OSError:
-            return None
+    def lookup(self, path: str, status: os.stat_result) -> _FileEntry | None:
+        cached = self.entries.get(path)
         if not cached or cached["stamp"] != [status.st_size, status.st_mtime_ns]:
             return None
         try:
             entry = _FileEntry(
                 [_cached_article(row, path) for row in cached["articles"]],
-                [Problem(path, message, line) for line, message in cached["problems"]],
+                [Problem(Path(path), message, line) for line, message in cached["problems"]],
             )
         except (KeyError, TypeError, ValueError):
             return None
-        self.fresh[key] = cached
+        self.fresh[path] = cached
         return entry
 
-    def store(self, path: Path, entry: _FileEntry) -> None:
-        try:
-            status = path.stat()
-        except OSError:
-            return
+    def store(self, path: str, status: os.stat_result, entry: _FileEntry) -> None:
         self.changed = True
-        self.fresh[str(path)] = {
+        self.fresh[path] = {
             "stamp": [status.st_size, status.st_mtime_ns],
             "articles": [
                 [a.id, a.title, a.text_sha, a.chars, a.line, a.offset, a.outlet, a.place, a.date]
@@ -453,7 +482,7 @@ class _IndexCache:
                 temp.unlink(missing_ok=True)
 
 
-def _cached_article(row: list[Any], path: Path) -> Article:
+def _cached_article(row: list[Any], path: str) -> Article:
     article_id, title, sha, chars, line, offset, outlet, place, date = row
     return Article(article_id, title, sha, chars, path, line, offset, outlet, place, date)
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, Self
 
 MANUAL = "manual"
@@ -88,10 +89,18 @@ class Span:
             raise RecordError(str(error)) from None
 
 
+# Sorting by a key compares in C; the dataclass's own ordering calls Python for every pair.
+_SPAN_ORDER = attrgetter("start", "end", "label")
+
+
+def _sorted(spans: Iterable[Span]) -> tuple[Span, ...]:
+    return tuple(sorted(spans, key=_SPAN_ORDER))
+
+
 def _spans_from(items: Any, what: str) -> tuple[Span, ...]:
     if not isinstance(items, list):
         raise RecordError(f"{what} is not a list")
-    return tuple(sorted(Span.from_dict(item) for item in items))
+    return _sorted(Span.from_dict(item) for item in items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +134,7 @@ class Annotation:
     # Edits: each returns a new value.
 
     def with_spans(self, spans: Iterable[Span]) -> Self:
-        return replace(self, spans=tuple(sorted(spans)))
+        return replace(self, spans=_sorted(spans))
 
     def add_span(self, span: Span) -> Self:
         return self.with_spans((*self.spans, span))
@@ -147,7 +156,7 @@ class Annotation:
     def reject(self, suggestion: Span) -> Self:
         if any(s.key == suggestion.key for s in self.rejected):
             return self
-        return replace(self, rejected=tuple(sorted((*self.rejected, suggestion))))
+        return replace(self, rejected=_sorted((*self.rejected, suggestion)))
 
     def touched(self, now: float | None = None, seconds: float = 0.0) -> Self:
         """The same annotation stamped as updated now, with `seconds` more time spent on it."""

@@ -1,0 +1,158 @@
+"""`cooltui export`: the annotations as a labelled dataset, checked against the texts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO, TypeVar
+
+NAME = "export"
+HELP = (
+    "write the annotations as a labelled dataset (jsonl, doccano, conll or spacy), every span "
+    "checked against its article's text"
+)
+FORMAT_NAMES = ("jsonl", "doccano", "conll", "spacy")
+"""The keys of cooltui.export.FORMATS, spelled out so that `cooltui --help` need not import it."""
+
+PROGRESS_MIN = 5_000
+"""Exports of fewer records finish before a progress bar would be worth drawing."""
+
+_T = TypeVar("_T")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--all-annotators",
+        action="store_true",
+        help="export every annotator's store: one record per article and annotator",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMAT_NAMES,
+        default="jsonl",
+        help="jsonl (ours, the default), doccano, conll (CoNLL-2003 IOB2) or spacy (a DocBin)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("done", "all"),
+        default="done",
+        help="done: the articles marked done (the default); all: every annotated one",
+    )
+    parser.add_argument(
+        "--split",
+        metavar="TRAIN/DEV/TEST",
+        help="write train, dev and test files, e.g. 80/10/10, by a stable hash of the article id",
+    )
+    parser.add_argument(
+        "--seed", type=int, metavar="N", help="with --split: another seed, another split (0)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="the file to write, - for stdout (default: <store>/<annotator>.<format's extension>)",
+    )
+    parser.add_argument(
+        "--labels-map",
+        metavar="FILE",
+        help='rename labels on export: a JSON map such as {"MEDIA": "ORG", "RANK": "O"} '
+        '(O leaves a span out), or "nergrit"',
+    )
+    parser.add_argument(
+        "--allow-drops",
+        action="store_true",
+        help="exit 0 even when articles with problems were left out of the export",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+    from pathlib import Path
+
+    from cooltui.cli import settings_from
+    from cooltui.errors import UsageError
+    from cooltui.export import (
+        FORMATS,
+        ExportError,
+        ExportOptions,
+        Split,
+        default_output,
+        export,
+        load_labels_map,
+    )
+    from cooltui.store import Store, annotators
+
+    if args.all_annotators and args.annotator:
+        raise UsageError("--annotator and --all-annotators exclude each other; give one")
+    if args.seed is not None and args.split is None:
+        raise UsageError("--seed chooses a split: give --split too, e.g. --split 80/10/10")
+    split = Split.parse(args.split, args.seed or 0) if args.split else None
+    labels_map = load_labels_map(args.labels_map) if args.labels_map else None
+    settings = settings_from(args)
+    scheme = settings.load_scheme()
+    if labels_map is not None:
+        labels_map.check(scheme)  # before the slow part: a wrong map fails at once
+    if args.all_annotators:
+        names = annotators(settings.store_dir)
+        if not names:
+            raise ExportError(f"no annotation stores in {settings.store_dir}; check --store")
+    else:
+        names = [settings.annotator]
+    fmt = FORMATS[args.format]
+    if args.output == "-":
+        output: Path | BinaryIO = sys.stdout.buffer
+    elif args.output:
+        output = Path(args.output)
+    else:
+        name = "all" if args.all_annotators else settings.annotator
+        output = default_output(settings.store_dir, name, fmt.extension)
+    options = ExportOptions(fmt.name, args.only, split, labels_map)
+    with ExitStack() as stack:
+        stores = [
+            stack.enter_context(Store.open(settings.store_dir, name, read_only=True))
+            for name in names
+        ]
+        corpus = settings.load_corpus()
+        # Store order: a store reads its records fastest shard by shard.
+        records = ((store.annotator, annotation) for store in stores for annotation in store)
+        total = sum(len(store) for store in stores)
+        report = export(_with_progress(records, total), corpus, scheme, output, options)
+    print(report.render(), file=sys.stderr)
+    if not report.exported:
+        print(
+            "cooltui: nothing to export"
+            + ("" if args.only == "all" else " (no article is marked done; see --only all)"),
+            file=sys.stderr,
+        )
+        return 1
+    if report.dropped and not args.allow_drops:
+        print(
+            f"cooltui: {report.dropped:,} article{'' if report.dropped == 1 else 's'} left out "
+            "of the export because of the problems above; fix them, or pass --allow-drops to "
+            "accept the export without them",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _with_progress(items: Iterable[_T], total: int) -> Iterable[_T]:
+    """`items`, with a progress bar on stderr when it is a terminal and the export is long."""
+    if total < PROGRESS_MIN or not sys.stderr.isatty():
+        return items
+    return _progress(items, total)
+
+
+def _progress(items: Iterable[_T], total: int) -> Iterator[_T]:
+    # rich's console is imported only here: a headless export to a pipe never loads it.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("exporting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("export", total=total)
+        for count, item in enumerate(items, 1):
+            yield item
+            if count % 500 == 0:
+                progress.update(task, completed=count)

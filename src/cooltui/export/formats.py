@@ -1,0 +1,235 @@
+"""The export formats: ours (jsonl), doccano's JSONL, CoNLL-2003 IOB2 and spaCy's DocBin.
+
+Each format is a Writer over a binary stream; `read_jsonl` reads our own format back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from cooltui.errors import CoolError
+from cooltui.export.record import Record, Writer, WriterFactory, categories
+from cooltui.model import Annotation, Span, Status
+from cooltui.scheme import EXPORT_FIELDS, Scheme
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    extension: str
+    """Of the default output file, without the leading dot."""
+    open: WriterFactory
+    binary: bool = False
+    """A binary file cannot go to stdout."""
+    tokens: bool = False
+    """Labels whole tokens: every span must start and end on a token boundary."""
+    overlap: bool = True
+    """Can hold overlapping spans; an article with overlapping spans is dropped otherwise."""
+    overlap_note: str | None = None
+    """What becomes of overlapping spans, for the report, when the format treats them apart."""
+
+
+# --- jsonl: ours -------------------------------------------------------------------------------
+
+
+class JsonlWriter:
+    """One JSON object per article: its text, spans, document labels, note, status and meta."""
+
+    def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
+        self.out = out
+
+    def write(self, record: Record) -> None:
+        annotation, article = record.annotation, record.article
+        line = {
+            "id": article.id,
+            "text": record.text,
+            # The keys of Prodigy's and spaCy's JSONL spans, so both read them as they are.
+            "spans": [
+                {"start": s.start, "end": s.end, "label": s.label, "text": s.text}
+                for s in record.spans
+            ],
+            **record.doc_labels,
+            "note": annotation.note,
+            "status": annotation.status.value,
+            "annotator": record.annotator,
+            "meta": {
+                "title": article.title,
+                "source": article.location,
+                "outlet": article.outlet,
+                "date": article.date,
+                "text_sha": annotation.text_sha,
+                "updated": annotation.updated,
+                "seconds": annotation.seconds,
+            },
+        }
+        self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+
+    def close(self) -> None:
+        pass
+
+
+class JsonlReadError(CoolError):
+    """A line of an exported file that is not a record of our jsonl format."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedArticle:
+    """One line of our jsonl format, read back; `annotation` holds what the export carries."""
+
+    id: str
+    text: str
+    annotator: str
+    annotation: Annotation
+    meta: dict[str, Any]
+
+
+def read_jsonl(path: Path) -> Iterator[ExportedArticle]:
+    """The records of a file written by `cooltui export --format jsonl`, checked as they are read.
+
+    Every span must lie in the text at its offsets; a document label group (any key that is not
+    a field of the format) becomes a tuple of values, empty for [] or null.
+    """
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            try:
+                yield _exported(orjson.loads(raw))
+            except (
+                orjson.JSONDecodeError,
+                AttributeError,
+                KeyError,
+                TypeError,
+                ValueError,
+            ) as error:
+                reason = f"lacks {error}" if isinstance(error, KeyError) else str(error)
+                raise JsonlReadError(
+                    f"{path}:{number}: not a cooltui jsonl record ({reason})"
+                ) from None
+
+
+def _exported(data: dict[str, Any]) -> ExportedArticle:
+    text = data["text"]
+    spans = tuple(sorted(Span(s["start"], s["end"], s["label"], s["text"]) for s in data["spans"]))
+    for span in spans:
+        if span.end > len(text) or text[span.start : span.end] != span.text:
+            raise ValueError(f"span {span.start}-{span.end} does not match the text")
+    groups = {
+        key: tuple(value) if isinstance(value, list) else (value,) if value is not None else ()
+        for key, value in data.items()
+        if key not in EXPORT_FIELDS
+    }
+    meta = data["meta"]
+    annotation = Annotation(
+        article_id=data["id"],
+        text_sha=meta["text_sha"],
+        spans=spans,
+        doc_labels=groups,
+        note=data["note"],
+        status=Status(data["status"]),
+        updated=meta["updated"],
+        seconds=meta["seconds"],
+    )
+    return ExportedArticle(data["id"], text, data["annotator"], annotation, meta)
+
+
+# --- doccano -----------------------------------------------------------------------------------
+
+
+class DoccanoWriter:
+    """doccano's sequence labelling JSONL, with the document labels as its "cats".
+
+    doccano reads {"text", "label": [[start, end, LABEL], ...]} for sequence labelling and a
+    "cats" list of categories beside the spans; any other key (our "id") becomes the example's
+    metadata. A category is "group:VALUE", since one value name may sit in two groups.
+    """
+
+    def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
+        self.out = out
+
+    def write(self, record: Record) -> None:
+        line = {
+            "id": record.article.id,
+            "text": record.text,
+            "label": [[s.start, s.end, s.label] for s in record.spans],
+            "cats": categories(record.doc_labels),
+        }
+        self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+
+    def close(self) -> None:
+        pass
+
+
+# --- CoNLL-2003 --------------------------------------------------------------------------------
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+
+
+class ConllWriter:
+    """CoNLL-2003 columns (token, POS, chunk, NER) with IOB2 tags on our tokenizer's tokens.
+
+    We have no POS or chunk tags: their columns hold "-X-" and "_". A document starts with the
+    -DOCSTART- line; a line break in the text ends a sentence (a blank line), unless it falls
+    inside a span.
+    """
+
+    def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
+        self.out = out
+
+    def write(self, record: Record) -> None:
+        assert record.tokens is not None  # the conll format asks for tokens
+        text = record.text
+        lines = [DOCSTART, ""]
+        spans = iter(record.spans)
+        span = next(spans, None)
+        previous_end: int | None = None
+        for token in record.tokens.tokens:
+            while span is not None and span.end <= token.start:
+                span = next(spans, None)
+            if span is not None and span.start <= token.start:
+                tag = ("I-" if token.start > span.start else "B-") + span.label
+            else:
+                tag = "O"
+            if (
+                previous_end is not None
+                and tag[0] != "I"
+                and "\n" in text[previous_end : token.start]
+            ):
+                lines.append("")
+            lines.append(f"{token.text} -X- _ {tag}")
+            previous_end = token.end
+        lines.append("")
+        self.out.write(("\n".join(lines) + "\n").encode())
+
+    def close(self) -> None:
+        pass
+
+
+# --- spaCy -------------------------------------------------------------------------------------
+
+
+def _open_docbin(out: BinaryIO, scheme: Scheme) -> Writer:
+    # spaCy takes seconds to import: only an export to this format pays for it.
+    from cooltui.export.docbin import DocBinWriter
+
+    return DocBinWriter(out, scheme)
+
+
+FORMATS: dict[str, Format] = {
+    "jsonl": Format("jsonl", "jsonl", JsonlWriter),
+    "doccano": Format("doccano", "doccano.jsonl", DoccanoWriter),
+    "conll": Format("conll", "conll", ConllWriter, tokens=True, overlap=False),
+    "spacy": Format(
+        "spacy",
+        "spacy",
+        _open_docbin,
+        binary=True,
+        tokens=True,
+        overlap_note='overlapping spans: kept in doc.spans["sc"], doc.ents left unset',
+    ),
+}
