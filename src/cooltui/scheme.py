@@ -45,6 +45,8 @@ DEFAULT_APP_KEYS: Mapping[str, str] = {
     "toggle_suggestions": "S",
     "toggle_list": "B",
     "filter": "/",
+    "find": "ctrl+f",
+    "find_next": "ctrl+g,f3",
     "help": "?",
     "command_palette": "ctrl+p",
 }

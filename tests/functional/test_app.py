@@ -114,6 +114,42 @@ class TestAnnotating:
         app.store.close()
         assert saved(tmp_path, FIRST).spans == ()
 
+    async def test_find_selects_whole_tokens_ready_to_label(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+f", *"wan mant", "enter")
+            reader = app.query_one(Reader)
+            start, end = reader.selected_range
+            assert reader.text[start:end] == "Wan Mantazakka" and reader.has_focus
+            await pilot.press("p")
+            assert [(s.text, s.label) for s in app.annotation.spans] == [("Wan Mantazakka", "PER")]
+            assert "PER: Wan Mantazakka" in str(reader.border_subtitle)
+            reader.move_to(0)
+            await pilot.press("ctrl+f", *"minas", "enter")  # "Minas" is written 7 times
+            found = [reader.selected_range]
+            for _ in range(7):
+                await pilot.press("ctrl+g")
+                found.append(reader.selected_range)
+            assert all(reader.text[a:b] == "Minas" for a, b in found)
+            assert found[:7] == sorted(set(found[:7])) and found[7] == found[0]  # then wraps
+            await pilot.press("ctrl+f", *"zzzz", "enter", "ctrl+g")
+            await pilot.pause()
+            assert any("not found: zzzz" in str(n.message) for n in app._notifications)
+        app.store.close()
+
+    async def test_delete_ctrl_z_and_ctrl_y_reach_the_app_from_the_reader(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")
+            await pilot.press("delete")
+            assert app.annotation.spans == ()
+            await pilot.press("ctrl+z")
+            assert [s.label for s in app.annotation.spans] == ["MEDIA"]
+            await pilot.press("ctrl+y")
+            await pilot.pause()
+            assert app.annotation.spans == ()
+        app.store.close()
+
     async def test_overlapping_span_is_refused_with_a_message(self, tmp_path, seeds):
         app = build_app(settings(tmp_path, seeds))
         async with app.run_test(size=(120, 40)) as pilot:

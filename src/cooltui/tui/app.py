@@ -8,6 +8,7 @@ saves each result, and the store writes it off the UI thread.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("span_end_left", "move_edge('end', -1)", "Span end ←", "Spans"),
     _Action("span_end_right", "move_edge('end', 1)", "Span end →", "Spans"),
     _Action("char_mode", "char_mode", "Token/character selection", "Move and select"),
+    _Action("find", "find", "Find in the article", "Move and select", footer=True),
+    _Action("find_next", "find_next", "Find the next match", "Move and select"),
     _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes"),
     _Action("toggle_list", "toggle_list", "Show/hide the list", "App"),
     _Action("filter", "filter", "Filter the list", "App", footer=True),
@@ -173,6 +176,7 @@ class CoolApp(App[None]):
         self._started = time.monotonic()
         self._done_this_session = 0
         self._save_state: SaveState | None = None
+        self._find_from = 0
         self._add_scheme_bindings()
 
     def post_message_from_store(self, state: SaveState) -> None:
@@ -204,6 +208,7 @@ class CoolApp(App[None]):
             with Vertical(id="centre"):
                 yield ArticleHeading(id="heading")
                 yield Reader(self.scheme, id="reader")
+                yield Input(placeholder="find in the article: Enter selects, Esc closes", id="find")
             yield Sidebar(self.scheme, id="sidebar")
         with Horizontal(id="bottom"):
             yield Footer(id="footer")
@@ -222,6 +227,7 @@ class CoolApp(App[None]):
         if remapped:
             self.set_keymap(remapped)
         self.query_one("#filter").display = False
+        self.query_one("#find").display = False
         self.articles.set_rows([self._row(article) for article in self.corpus])
         # The corpus and its rows live as long as the app: keep them out of the garbage
         # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
@@ -626,10 +632,53 @@ class CoolApp(App[None]):
             article.unload()
         return text
 
+    # Finding text in the article
+
+    def action_find(self) -> None:
+        field = self.query_one("#find", Input)
+        field.display = True
+        field.focus()
+        field.action_select_all()  # typing replaces the last query; Enter repeats it
+        self._find_from = self.reader.cursor_offset
+
+    @on(Input.Changed, "#find")
+    def _find_as_typed(self, message: Input.Changed) -> None:
+        self._find(message.value, self._find_from, quiet=True)
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, message: Input.Submitted) -> None:
+        message.input.display = False
+        self.reader.focus()
+
+    def action_find_next(self) -> None:
+        query = self.query_one("#find", Input).value
+        if not query:
+            self.action_find()
+            return
+        start, end = self.reader.selected_range
+        self._find(query, end if end > start else self.reader.cursor_offset + 1)
+
+    def _find(self, query: str, start: int, *, quiet: bool = False) -> None:
+        """Select the next match of `query` from `start` (as whole tokens), wrapping around."""
+        if not query.strip():
+            return
+        # A regex keeps offsets exact; lower() can change a text's length (İ -> i̇).
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        text = self.reader.text
+        match = pattern.search(text, min(start, len(text))) or pattern.search(text)
+        if match is None:
+            if not quiet:
+                self.notify(Content(f"not found: {query}"), timeout=2)
+            return
+        begin, end = match.span()
+        if self.reader.snap:
+            begin, end = self.reader.tokens.snap(begin, end)
+        self.reader.select_range(begin, end)
+
     def action_focus_reader(self) -> None:
-        field = self.query_one("#filter", Input)
-        if field.has_focus and not field.value:
-            field.display = False
+        for field in self.query(Input):
+            if field.has_focus and (field.id == "find" or not field.value):
+                field.display = False
         self.reader.focus()
 
     # Help, palette, quitting

@@ -53,7 +53,7 @@ class ArticleHeading(Static):
         self.update(Content.assemble(article.title, "\n", (facts, "dim not bold"), note))
 
 
-class Reader(TextArea):
+class Reader(TextArea, inherit_bindings=False):
     """The article text, read-only, with spans styled in their labels' colours."""
 
     DEFAULT_CSS = """
@@ -67,8 +67,41 @@ class Reader(TextArea):
     }
     """
 
+    # A viewer, not an editor (inherit_bindings=False): none of TextArea's editing keys
+    # (delete, ctrl+z, ctrl+w...), which would shadow the app's own bindings on those keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        # On the reader, not the app: the screen's own tab (focus next) would shadow the app's.
+        *(
+            Binding(key, action, description, show=False, id=f"reader.{action}")
+            for key, action, description in (
+                ("up", "cursor_up", "Up"),
+                ("down", "cursor_down", "Down"),
+                ("left", "cursor_left", "Left"),
+                ("right", "cursor_right", "Right"),
+                ("ctrl+left", "cursor_word_left", "Word left"),
+                ("ctrl+right", "cursor_word_right", "Word right"),
+                ("home", "cursor_line_start", "Line start"),
+                ("end", "cursor_line_end", "Line end"),
+                ("pageup", "cursor_page_up", "Page up"),
+                ("pagedown", "cursor_page_down", "Page down"),
+                ("ctrl+home", "text_start", "Start of text"),
+                ("ctrl+end", "text_end", "End of text"),
+                ("ctrl+c", "copy", "Copy"),
+            )
+        ),
+        *(
+            Binding(key, f"{action}(True)", description, show=False, id=f"reader.select_{name}")
+            for key, action, name, description in (
+                ("shift+up", "cursor_up", "up", "Select up"),
+                ("shift+down", "cursor_down", "down", "Select down"),
+                ("shift+left", "cursor_left", "left", "Select left"),
+                ("shift+right", "cursor_right", "right", "Select right"),
+                ("ctrl+shift+left", "cursor_word_left", "word_left", "Select word left"),
+                ("ctrl+shift+right", "cursor_word_right", "word_right", "Select word right"),
+                ("shift+home", "cursor_line_start", "line_start", "Select to line start"),
+                ("shift+end", "cursor_line_end", "line_end", "Select to line end"),
+            )
+        ),
+        # Here, not on the app: the screen's own tab (focus next) would shadow the app's.
         Binding(
             DEFAULT_APP_KEYS["next_span"],
             "app.next_span",
@@ -82,24 +115,6 @@ class Reader(TextArea):
             "Previous span",
             show=False,
             id="app.previous_span",
-        ),
-        Binding("ctrl+left", "cursor_word_left", "Word left", show=False, id="reader.word_left"),
-        Binding(
-            "ctrl+right", "cursor_word_right", "Word right", show=False, id="reader.word_right"
-        ),
-        Binding(
-            "ctrl+shift+left",
-            "cursor_word_left(True)",
-            "Select word left",
-            show=False,
-            id="reader.select_word_left",
-        ),
-        Binding(
-            "ctrl+shift+right",
-            "cursor_word_right(True)",
-            "Select word right",
-            show=False,
-            id="reader.select_word_right",
         ),
     ]
 
@@ -259,6 +274,12 @@ class Reader(TextArea):
         self.selection = Selection(self.location_of(start), self.location_of(end))
         self.scroll_cursor_visible(center=True)
 
+    def action_text_start(self) -> None:
+        self.move_to(0)
+
+    def action_text_end(self) -> None:
+        self.move_to(len(self.text))
+
     def collapse_selection(self) -> None:
         """Keep the cursor where it is and drop the selection, without scrolling."""
         self.selection = Selection.cursor(self.selection.end)
@@ -365,8 +386,10 @@ class Reader(TextArea):
 
     def _show_span_at_cursor(self) -> None:
         """The label of the span under the cursor, in words: readable without colour."""
-        offset = self.cursor_offset
-        span = self.span_at(offset)
+        start, end = self.selected_range
+        offset = start if end > start else self.cursor_offset
+        # Right after labelling, the cursor stands just past the new span: name that one.
+        span = self.span_at(offset) or next((s for s in self.spans if s.end == offset), None)
         mode = "" if self.snap else "character mode · "
         if span is not None:
             self.border_subtitle = Content(f"{mode}{span.label}: {_short(span.text)}")
