@@ -137,6 +137,21 @@ class TestAnnotating:
             assert any("not found: zzzz" in str(n.message) for n in app._notifications)
         app.store.close()
 
+    async def test_tab_from_the_top_reaches_a_span_at_the_very_start(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")  # "lingkupperistiwa.com", at offset 0
+            await select_words(pilot, app, "Siak", 1)
+            await pilot.press("l")
+            await pilot.press("ctrl+home", "tab")
+            assert app.query_one(Reader).selected_range == (0, len("lingkupperistiwa.com"))
+            await pilot.press("tab")
+            reader = app.query_one(Reader)
+            assert reader.text[slice(*reader.selected_range)] == "Siak"
+            await pilot.press("shift+tab", "shift+tab")  # wraps from the first to the last
+            assert reader.text[slice(*reader.selected_range)] == "Siak"
+        app.store.close()
+
     async def test_delete_ctrl_z_and_ctrl_y_reach_the_app_from_the_reader(self, tmp_path, seeds):
         app = build_app(settings(tmp_path, seeds))
         async with app.run_test(size=(120, 40)) as pilot:

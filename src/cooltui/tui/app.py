@@ -435,14 +435,16 @@ class CoolApp(App[None]):
         if not spans:
             self.notify("no spans in this article yet", timeout=2)
             return
-        here = self.focused_span.start if self.focused_span else self.reader.cursor_offset
-        if step > 0:
-            later = [s for s in spans if s.start > here] or list(spans)
-            span = later[0]
-        else:
-            earlier = [s for s in spans if s.start < here] or list(spans)
-            span = earlier[-1]
-        self._focus_span(span)
+        focused = self._target_span() if self.focused_span is not None else None
+        if focused is not None:  # from the span tab chose: strictly past it
+            after = [s for s in spans if s.start > focused.start]
+            before = [s for s in spans if s.start < focused.start]
+        else:  # from the cursor: a span starting right there is the next one
+            cursor = self.reader.cursor_offset
+            after = [s for s in spans if s.start >= cursor]
+            before = [s for s in spans if s.start < cursor]
+        # Past the last span, tab wraps to the first; shift+tab past the first, to the last.
+        self._focus_span((after or list(spans))[0] if step > 0 else (before or list(spans))[-1])
 
     def _focus_span(self, span: Span) -> None:
         self.reader.select_range(span.start, span.end)
