@@ -132,6 +132,12 @@ class TestAnnotating:
                 found.append(reader.selected_range)
             assert all(reader.text[a:b] == "Minas" for a, b in found)
             assert found[:7] == sorted(set(found[:7])) and found[7] == found[0]  # then wraps
+            reader.move_to(0)
+            await pilot.press("ctrl+f", *"polsek minas", "enter")  # not inside "Kapolsek Minas"
+            assert reader.text[slice(*reader.selected_range)] == "Polsek Minas"
+            reader.move_to(reader.text.index("Kapolsek Minas") - 1)
+            await pilot.press("ctrl+g")  # no "Polsek Minas" after it, but inside it: wraps
+            assert reader.selected_range[0] == reader.text.index("Polsek Minas")
             await pilot.press("ctrl+f", *"zzzz", "enter", "ctrl+g")
             await pilot.pause()
             assert any("not found: zzzz" in str(n.message) for n in app._notifications)

@@ -664,8 +664,10 @@ class CoolApp(App[None]):
         """Select the next match of `query` from `start` (as whole tokens), wrapping around."""
         if not query.strip():
             return
-        # A regex keeps offsets exact; lower() can change a text's length (İ -> i̇).
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        # A regex keeps offsets exact; lower() can change a text's length (İ -> i̇). With token
+        # snapping, a match starts a word: "polsek" must not find the inside of "Kapolsek".
+        word_start = r"(?<!\w)" if self.reader.snap else ""
+        pattern = re.compile(word_start + re.escape(query), re.IGNORECASE)
         text = self.reader.text
         match = pattern.search(text, min(start, len(text))) or pattern.search(text)
         if match is None:
