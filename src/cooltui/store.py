@@ -736,6 +736,7 @@ class Store:
         """Where each article's record is: shard number << _SHIFT | TinyDB doc_id (ints, which the
         garbage collector does not track, unlike 100,000 tuples)."""
         self._statuses: dict[str, Status] = {}
+        self._text_shas: dict[str, str] = {}
         self._history = _History()
         self._broken: StoreCorrupt | None = None
         self._closed = False
@@ -905,6 +906,7 @@ class Store:
             if problem:
                 return problem
         where, statuses, status_of = self._where, self._statuses, _STATUS
+        text_shas = self._text_shas
         base = number << _SHIFT
         record: Any = None
         try:
@@ -913,6 +915,7 @@ class Store:
                 statuses[article_id] = status_of[record.get("status", "todo")]
                 if type(article_id) is not str or type(record["text_sha"]) is not str:
                     raise TypeError
+                text_shas[article_id] = record["text_sha"]
                 if article_id in where:
                     other = shard_name(where[article_id] >> _SHIFT)
                     return f"article {article_id!r} is also in {other}"
@@ -941,6 +944,11 @@ class Store:
         """Every annotated article id and its status (a copy; no record is parsed)."""
         with self._lock:
             return dict(self._statuses)
+
+    def text_shas(self) -> dict[str, str]:
+        """Every annotated article id and the text_sha its record was made on (a copy)."""
+        with self._lock:
+            return dict(self._text_shas)
 
     def __len__(self) -> int:
         return len(self._where)
@@ -1134,7 +1142,7 @@ class Store:
             if where is None:
                 return
             self._shard(number).table.remove(doc_ids=[doc_id])
-            del self._where[article_id], self._statuses[article_id]
+            del self._where[article_id], self._statuses[article_id], self._text_shas[article_id]
         elif where is None:
             number = shard_of(article_id, self._shard_count)
             doc_id = self._shard(number).table.insert(record)
@@ -1148,6 +1156,7 @@ class Store:
             self._shard(number).table.update(replace, doc_ids=[doc_id])
         if record is not None:
             self._statuses[article_id] = _STATUS[record["status"]]
+            self._text_shas[article_id] = record["text_sha"]
         self._dirty.add(number)
 
     def _edit(self, entry: _Entry, after: dict[str, Any] | None) -> None:

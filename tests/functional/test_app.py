@@ -273,6 +273,45 @@ class TestUntrustedText:
         assert saved(tmp_path, "m").note == "[/] catatan [@click=app.quit]"
 
 
+class TestChangedText:
+    async def test_a_changed_article_is_marked_and_its_lost_spans_shown_apart(
+        self, tmp_path, seeds
+    ):
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        for name in ("000_368710ebfebd31c9.txt", "001_77e9b59e62f45c1c.txt"):
+            (corpus / name).write_bytes((seeds / name).read_bytes())
+        app = build_app(settings(tmp_path, corpus))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("]")  # the second article
+            await select_words(pilot, app, "AIPDA", 1)
+            await pilot.press("r")
+            await select_words(pilot, app, "AIPTU", 1)
+            await pilot.press("r")
+        app.store.close()
+        changed = corpus / "001_77e9b59e62f45c1c.txt"
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text("BARU: " + text.replace("AIPTU", "Aiptu"), encoding="utf-8")
+
+        again = build_app(settings(tmp_path, corpus))
+        async with again.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            row = again.articles.render_line(1).text + again.articles.render_line(2).text
+            assert "!" in row  # the list marks the changed article before it is opened
+            await pilot.press("]")
+            await pilot.pause()
+            assert "text changed since it was annotated" in str(
+                again.query_one("#heading").render()
+            )
+            annotation = again.annotation
+            assert [s.text for s in annotation.spans] == ["AIPDA"]  # moved with the text
+            reader = again.query_one(Reader)
+            assert reader.text[annotation.spans[0].start : annotation.spans[0].end] == "AIPDA"
+            assert [s.text for s in annotation.review] == ["AIPTU"]  # never silently shifted
+            assert "needs review (1)" in "\n".join(again.query_one("#sidebar-review").lines)
+        again.store.close()
+
+
 class TestReadOnly:
     async def test_second_instance_opens_read_only_and_refuses_edits(self, tmp_path, seeds):
         first = build_app(settings(tmp_path, seeds))

@@ -172,6 +172,12 @@ class CoolApp(App[None]):
         self.annotation: Annotation | None = None
         self.focused_span: Span | None = None
         self.statuses: dict[str, Status] = self.store.statuses()
+        # Articles whose text changed since they were annotated: marked in the list.
+        self.stale: set[str] = {
+            article_id
+            for article_id, sha in self.store.text_shas().items()
+            if (article := corpus.get(article_id)) is not None and article.text_sha != sha
+        }
         self._last_edit = time.monotonic()
         self._started = time.monotonic()
         self._done_this_session = 0
@@ -263,6 +269,7 @@ class CoolApp(App[None]):
             outlet=article.outlet or article.place or "",
             date=article.date or "",
             status=self.statuses.get(article.id, Status.TODO),
+            stale=article.id in self.stale,
         )
 
     # Articles
@@ -299,6 +306,9 @@ class CoolApp(App[None]):
             )
         anchored = self.store.reanchor(article.id, article.text, article.text_sha) or annotation
         review = len(anchored.review)
+        if not review:
+            self.stale.discard(article.id)
+            self.articles.update_row(self._row(article))
         message = "\n⚠ the text changed since it was annotated: spans re-anchored"
         if review:
             message += f"; {review} need review (sidebar)"
