@@ -37,6 +37,10 @@ _STRIP = re.compile(
 # and our offsets agree; CR LF is done first with str.replace, which is faster than a regex.
 _LINE_BREAK = re.compile("[\r\v\f\x85\u2028\u2029]")
 _ASCII_DIRTY = re.compile("[^\t\n -~]")
+# Anything _STRIP or _LINE_BREAK would touch: clean text (most articles) is returned as it is.
+_DIRTY = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
 
 
 def normalise(raw: str) -> str:
@@ -45,7 +49,10 @@ def normalise(raw: str) -> str:
     Only "\\n" and "\\t" remain of the control characters; nothing else (spaces included) changes.
     Idempotent: removal comes first so that NFC and CR LF see the text as it will stay.
     """
-    if raw.isascii() and not _ASCII_DIRTY.search(raw):
+    if raw.isascii():
+        if not _ASCII_DIRTY.search(raw):
+            return raw
+    elif not _DIRTY.search(raw) and unicodedata.is_normalized("NFC", raw):
         return raw
     text = _STRIP.sub("", raw).replace("\r\n", "\n")
     text = _LINE_BREAK.sub("\n", text)
