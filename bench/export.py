@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -35,12 +34,14 @@ from pathlib import Path
 
 import orjson
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from cooltui.corpus import load_corpus
 from cooltui.model import Annotation, Span, Status
 from cooltui.store import Store
 from cooltui.text import Token, tokenize
+from corpus import sentences
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LABELS = ["PER", "ORG", "LOC", "EVENT", "DATE", "ROLE", "RANK"]
 THEMES = ["KAMTIBMAS", "SILATURAHMI", "ANTI_HOAX", "PERSATUAN", "ANTI_GOLPUT"]
 TARGET_CHARS = 2000
@@ -76,14 +77,6 @@ print(json.dumps({"export_s": done - opened, "cpu_s": cpu, "total_s": done - sta
                   "exported": report.exported, "dropped": report.dropped,
                   "bytes": Path(out).stat().st_size}))
 """
-
-
-def sentences() -> list[str]:
-    found: list[str] = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        found += [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.strip()) > 20]
-    return found
 
 
 def make_article(rng: random.Random, pool: list[tuple[str, list[Token]]]) -> tuple[str, list[Span]]:

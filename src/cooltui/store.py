@@ -25,7 +25,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
-import gc
 import itertools
 import os
 import re
@@ -49,6 +48,7 @@ from tinydb.table import Table
 from cooltui import __version__
 from cooltui.anchor import reanchor as _reanchor
 from cooltui.errors import CoolError
+from cooltui.memory import gc_paused
 from cooltui.model import Annotation, RecordError, Status
 
 try:
@@ -309,18 +309,6 @@ def _manifest_problem(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     if type(shards) is not int or not 0 < shards <= 100_000:
         return None, f"shards {shards!r} is not a number of shards"
     return data, None
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing 100 MB of JSON makes the cyclic GC run hundreds of times for nothing: pause it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _record_problem(record: Any) -> str | None:
@@ -860,7 +848,7 @@ class Store:
         state = self._history.state
         stale: set[str] = set()
         problems: list[tuple[Path, str]] = []
-        with _gc_paused():
+        with gc_paused():
             for number, path in _shard_files(self.path).items():
                 raw = path.read_bytes()
                 try:
