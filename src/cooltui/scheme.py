@@ -106,6 +106,8 @@ class Scheme:
     app_keys: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_APP_KEYS))
     description: str = ""
     path: Path | None = None
+    patterns: tuple[Path, ...] = ()
+    """Suggestion pattern files the scheme declares, relative to the scheme file."""
 
     def label(self, name: str) -> SpanLabel | None:
         return next((label for label in self.labels if label.name == name), None)
@@ -186,7 +188,11 @@ class _SchemeReader:
         labels = self.labels(data.get("labels"))
         groups = self.groups(data.get("groups", []))
         self.check_keys(app_keys, labels, groups)
+        patterns = head.get("patterns", [])
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+            self.fail('[scheme] patterns must be a list of file names, such as ["my.jsonl"]')
         return Scheme(
+            patterns=tuple(self.path.parent / name for name in patterns),
             name=self.text(head, "name", "[scheme]", default=self.path.stem),
             description=self.text(head, "description", "[scheme]", default=""),
             labels=labels,

@@ -122,3 +122,14 @@ def test_scheme_that_is_not_utf8(tmp_path):
     path.write_bytes(labels(("PER", "p", "red")).encode() + b"# caf\xe9\n")
     with pytest.raises(SchemeError, match=r"not UTF-8 \(bad byte 0xe9"):
         load_scheme(path)
+
+
+def test_declared_pattern_files_are_relative_to_the_scheme(tmp_path):
+    path = write(
+        tmp_path, '[scheme]\npatterns = ["rules/mine.jsonl"]\n' + labels(("PER", "p", "red"))
+    )
+    assert load_scheme(path).patterns == (tmp_path / "rules" / "mine.jsonl",)
+    with pytest.raises(SchemeError, match="patterns must be a list of file names"):
+        load_scheme(
+            write(tmp_path, '[scheme]\npatterns = "mine.jsonl"\n' + labels(("PER", "p", "red")))
+        )
