@@ -20,7 +20,7 @@ from cooltui.errors import CoolError, UsageError
 if TYPE_CHECKING:
     from cooltui.settings import Settings
 
-COMMANDS = ("listing", "export", "store")
+COMMANDS = ("listing", "export", "store", "suggest")
 DEBUG_ENV = "COOLTUI_DEBUG"
 
 
@@ -81,6 +81,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         action="store_true",
         help="open the annotator's store without changing it (also when it is in use elsewhere)",
     )
+    parser.add_argument(
+        "--patterns",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="more suggestion rules: a patterns file in Prodigy's JSONL format; repeatable",
+    )
     add_common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules: dict[str, ModuleType] = {}
@@ -136,7 +143,7 @@ def _launch_app(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     from cooltui.tui.app import run
 
-    return run(settings, read_only=args.read_only)
+    return run(settings, read_only=args.read_only, patterns=args.patterns or ())
 
 
 def _debug_traceback() -> None:

@@ -28,7 +28,7 @@ _JUNK = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_MONTHS = {
+MONTHS = {
     "januari": 1, "january": 1, "jan": 1,
     "februari": 2, "pebruari": 2, "february": 2, "feb": 2, "peb": 2,
     "maret": 3, "march": 3, "mar": 3,
@@ -42,7 +42,7 @@ _MONTHS = {
     "november": 11, "nopember": 11, "nov": 11, "nop": 11,
     "desember": 12, "december": 12, "des": 12, "dec": 12,
 }  # fmt: skip
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
 
 # The first written date: "08 Februari 2024", "(8/2/2024)", "8-2-2024", or "(19/10)" without a year.
@@ -128,7 +128,7 @@ def _iso_date(text: str, match: re.Match[str]) -> str | None:
         # Check against a leap year so that 29/2 counts.
         return f"--{month:02d}-{day:02d}" if _valid(2024, month, day) else None
     if match["month_name"]:
-        month = _MONTHS.get(match["month_name"].lower())
+        month = MONTHS.get(match["month_name"].lower())
         year = int(match["year"])
     else:
         month, year = int(match["month"]), int(match["full_year"])

@@ -48,7 +48,7 @@ def test_default_scheme_has_the_domain_labels_and_groups():
         "themes", True, "activity", False,
     )  # fmt: skip
     assert [v.key for v in themes.values[:10]] == [*"1234567890"]
-    assert themes.value("ANTI_HOAX").cues[:2] == ("hoax", "berita bohong")
+    assert {"hoax", "hoaks", "berita bohong"} <= set(themes.value("ANTI_HOAX").cues)
     assert len(themes.values) == 11 and len(activity.values) == 7
     assert scheme.label_for_key("r").name == "RANK"
     assert all(label.description for label in scheme.labels)

@@ -1,0 +1,46 @@
+"""The gold files: hand-made annotations that bench/suggest_eval.py scores the suggester against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cooltui.export import read_jsonl
+from cooltui.scheme import load_scheme
+from cooltui.suggest import Suggester
+from cooltui.text import TokenIndex, normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT / "tests" / "data" / "gold"
+SOURCES = {"seeds.jsonl": ROOT / "seeds", "heldout.jsonl": GOLD / "heldout"}
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_gold_spans_lie_on_their_articles_text_and_tokens(name):
+    records = list(read_jsonl(GOLD / name))  # read_jsonl checks every span's text
+    files = sorted(SOURCES[name].glob("*.txt"))
+    assert [record.id for record in records] == [path.stem for path in files]
+    scheme = load_scheme()
+    themes = {value.name for value in scheme.group("themes").values}
+    for record, path in zip(records, files, strict=True):
+        assert record.text == normalise(path.read_text(encoding="utf-8"))
+        tokens = TokenIndex(record.text)
+        for span in record.annotation.spans:
+            assert span.label in scheme.label_names
+            assert tokens.is_start(span.start) and tokens.is_end(span.end), span
+        assert set(record.annotation.doc_labels["themes"]) <= themes
+
+
+def test_the_suggester_still_does_well_on_the_seeds():
+    suggester = Suggester(load_scheme())
+    found = gold = hits = 0
+    for record in read_jsonl(GOLD / "seeds.jsonl"):
+        suggested = {span.key for span in suggester.suggest(record.text).spans}
+        expected = {span.key for span in record.annotation.spans}
+        found, gold, hits = (
+            found + len(suggested),
+            gold + len(expected),
+            hits + len(suggested & expected),
+        )
+    assert hits / found > 0.9 and hits / gold > 0.9

@@ -1,0 +1,403 @@
+"""The built-in rules, family by family: what they find and what they leave alone.
+
+The examples are made up in the style of other outlets and regions, not taken from the seeds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cooltui.scheme import load_scheme
+from cooltui.suggest import Dateline, Suggester
+
+
+@pytest.fixture(scope="module")
+def suggester() -> Suggester:
+    return Suggester(load_scheme())
+
+
+def found(suggester: Suggester, text: str, dateline: Dateline | None = None) -> list[tuple]:
+    """(label, text) of every suggested span, in order."""
+    result = suggester.suggest(text, dateline=dateline or Dateline())
+    return [(span.label, span.text) for span in result.spans]
+
+
+def labelled(suggester: Suggester, text: str, label: str) -> list[str]:
+    return [span for kind, span in found(suggester, text) if kind == label]
+
+
+# --- RANK, PER, TITLE, ROLE -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kapolres Kampar AKBP Ronald Sumaja, S.I.K., M.H. mengatakan hal itu.",
+            [
+                ("ROLE", "Kapolres Kampar"),
+                ("RANK", "AKBP"),
+                ("PER", "Ronald Sumaja"),
+                ("TITLE", "S.I.K."),
+                ("TITLE", "M.H."),
+            ],
+        ),
+        (
+            "Hadir IRJEN POL MOHAMMAD IQBAL dalam acara itu.",
+            [("RANK", "IRJEN POL"), ("PER", "MOHAMMAD IQBAL")],
+        ),
+        (
+            "Turut hadir Danramil 04/Tualang Kapten Inf Hasan Basri dan warga.",
+            [
+                ("ROLE", "Danramil 04/Tualang"),
+                ("RANK", "Kapten Inf"),
+                ("PER", "Hasan Basri"),
+            ],
+        ),
+        (
+            "Menurut Bripka M. Aris, warga antusias.",
+            [("RANK", "Bripka"), ("PER", "M. Aris")],
+        ),
+        (
+            "Kasat Binmas Polres Pelalawan AKP Sutrisno SH MH menyampaikan pesan.",
+            [
+                ("ROLE", "Kasat Binmas Polres Pelalawan"),
+                ("RANK", "AKP"),
+                ("PER", "Sutrisno"),
+                ("TITLE", "SH MH"),
+            ],
+        ),
+        (
+            "Wakapolsek Tapung Hulu Iptu Hendra Gunawan hadir.",
+            [("ROLE", "Wakapolsek Tapung Hulu"), ("RANK", "Iptu"), ("PER", "Hendra Gunawan")],
+        ),
+        (
+            "Bhabinkamtibmas Desa Pulau Birandang Brigadir Rahmat Hidayat menyambangi warga.",
+            [
+                ("ROLE", "Bhabinkamtibmas Desa Pulau Birandang"),
+                ("RANK", "Brigadir"),
+                ("PER", "Rahmat Hidayat"),
+            ],
+        ),
+        (
+            "Plt. Camat Tualang, Zulkifli, membuka acara.",
+            [("ROLE", "Plt. Camat Tualang"), ("PER", "Zulkifli")],
+        ),
+        (
+            "Ketua KPU Kabupaten Bengkalis, Fajar Triasmoko, hadir.",
+            [("ROLE", "Ketua KPU Kabupaten Bengkalis"), ("PER", "Fajar Triasmoko")],
+        ),
+        (
+            "Kasatreskrim Polres Bengkalis AKP Meki Wahyudi memimpin.",
+            [
+                ("ROLE", "Kasatreskrim Polres Bengkalis"),
+                ("RANK", "AKP"),
+                ("PER", "Meki Wahyudi"),
+            ],
+        ),
+        (
+            "Bupati Siak Drs. H. Alfedri, M.Si membuka kegiatan.",
+            [
+                ("ROLE", "Bupati Siak"),
+                ("TITLE", "Drs. H."),
+                ("PER", "Alfedri"),
+                ("TITLE", "M.Si"),
+            ],
+        ),
+        (
+            "Pesan itu disampaikan Serka TNI Budi Hartono.",
+            [("RANK", "Serka TNI"), ("PER", "Budi Hartono")],
+        ),
+        (
+            "Wakapolda Riau Brigjen Pol Adrianto Jossy Kusumo, S.H., S.I.K. hadir.",
+            [
+                ("ROLE", "Wakapolda Riau"),
+                ("RANK", "Brigjen Pol"),
+                ("PER", "Adrianto Jossy Kusumo"),
+                ("TITLE", "S.H."),
+                ("TITLE", "S.I.K."),
+            ],
+        ),
+        (
+            "Kapolres Karawang AKBP Edwar Zulkarnain, SIK., SH., MH melalui Kapolsek hadir.",
+            [
+                ("ROLE", "Kapolres Karawang"),
+                ("RANK", "AKBP"),
+                ("PER", "Edwar Zulkarnain"),
+                ("TITLE", "SIK."),
+                ("TITLE", "SH."),
+                ("TITLE", "MH"),
+                ("ROLE", "Kapolsek"),
+            ],
+        ),
+        (
+            "anggota Brigpol Nanjar Supriyadi S.H melalui kegiatan itu.",
+            [("RANK", "Brigpol"), ("PER", "Nanjar Supriyadi"), ("TITLE", "S.H")],
+        ),
+        (
+            "sambang ke tokoh agama K.H Mattin Sarkowi, S.Ag di pesantren.",
+            [("TITLE", "K.H"), ("PER", "Mattin Sarkowi"), ("TITLE", "S.Ag")],
+        ),
+        (
+            "bersama Serka Agus Salim dan Bripka Juli Hartono hadir.",
+            [("RANK", "Serka"), ("PER", "Agus Salim"), ("RANK", "Bripka"), ("PER", "Juli Hartono")],
+        ),
+        (
+            "Penulis: Rina Marlina",
+            [("PER", "Rina Marlina")],
+        ),
+        (
+            "menurut Bapak Sutrisno Wibowo, warga",
+            [("PER", "Sutrisno Wibowo")],
+        ),
+    ],
+)
+def test_people_and_offices(suggester, text, expected):
+    assert found(suggester, text) == expected
+
+
+def test_a_name_found_once_is_found_where_it_stands_alone(suggester):
+    text = "Kompol Yusuf Hidayat hadir. Menurut Yusuf Hidayat, situasi aman."
+    assert labelled(suggester, text, "PER") == ["Yusuf Hidayat", "Yusuf Hidayat"]
+
+
+def test_a_headline_name_stops_before_its_verb(suggester):
+    text = "Kapolsek Tualang AKP Budi Santoso Hadiri Kegiatan Warga\n\nIsi berita."
+    assert found(suggester, text) == [
+        ("ROLE", "Kapolsek Tualang"),
+        ("RANK", "AKP"),
+        ("PER", "Budi Santoso"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mayoritas warga hadir",
+        "seorang kapten kapal tenggelam",
+        "Komisaris PT Maju Jaya hadir",
+        "ketua kelas memimpin doa",
+        "Dir menyatakan",
+    ],
+)
+def test_no_rank_or_office_in_ordinary_words(suggester, text):
+    assert not {"RANK", "ROLE"} & {label for label, _ in found(suggester, text)}
+
+
+def test_ranks_in_any_case_but_written_out_ranks_only_capitalised(suggester):
+    assert labelled(suggester, "oleh aipda joni", "RANK") == ["aipda"]
+    assert labelled(suggester, "oleh Mayor Inf Sugeng", "RANK") == ["Mayor Inf"]
+    assert labelled(suggester, "oleh mayor sugeng", "RANK") == []
+
+
+def test_an_office_after_a_comma_with_a_province_is_no_name(suggester):
+    assert labelled(suggester, "Kapolres Dumai, Riau, hadir.", "PER") == []
+
+
+# --- ORG, LOC, FAC ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Personel Polresta Pekanbaru berjaga.", [("ORG", "Polresta Pekanbaru")]),
+        ("Polda Sumatera Barat menggelar apel.", [("ORG", "Polda Sumatera Barat")]),
+        ("bersama KPU Kabupaten Siak dan warga", [("ORG", "KPU Kabupaten Siak")]),
+        ("bersama Bawaslu Kota Dumai dan warga", [("ORG", "Bawaslu Kota Dumai")]),
+        ("anggota Koramil 02/Kandis berjaga", [("ORG", "Koramil 02/Kandis")]),
+        ("Satbinmas Polres Rokan Hulu menggelar", [("ORG", "Satbinmas Polres Rokan Hulu")]),
+        ("karyawan PT Chevron Pacific Indonesia ikut", [("ORG", "PT Chevron Pacific Indonesia")]),
+        ("arahan Mabes Polri jelas", [("ORG", "Mabes Polri")]),
+        ("sinergi TNI-Polri terjaga", [("ORG", "TNI"), ("ORG", "Polri")]),
+        ("Warga Kecamatan Tanah Putih hadir.", [("LOC", "Kecamatan Tanah Putih")]),
+        ("di Desa Sungai Rawa, warga", [("LOC", "Desa Sungai Rawa")]),
+        ("di kelurahan Rintis hari ini", [("LOC", "kelurahan Rintis")]),
+        ("Kabupaten Indragiri Hilir aman", [("LOC", "Kabupaten Indragiri Hilir")]),
+        ("situasi di Riau kondusif", [("LOC", "Riau")]),
+        ("dijaga di Mapolres Siak kemarin", [("FAC", "Mapolres Siak")]),
+        ("di Jl. Jenderal Sudirman No. 5, Pekanbaru", [("FAC", "Jl. Jenderal Sudirman No. 5")]),
+        (
+            "Acara di Aula Kantor Camat Tualang, warga hadir.",
+            [("FAC", "Aula Kantor Camat Tualang")],
+        ),
+        ("di Masjid Raya An-Nur usai salat", [("FAC", "Masjid Raya An-Nur")]),
+        ("ngopi di Kopi Kenangan Cafe sore itu", [("FAC", "Kopi Kenangan Cafe")]),
+        ("di warung kopi Bang Ucok sambil", [("FAC", "warung kopi Bang Ucok")]),
+    ],
+)
+def test_places_and_organisations(suggester, text, expected):
+    assert found(suggester, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "di kota itu warga berjalan-jalan",
+        "desa binaan aman",
+        "Jalan menuju lokasi rusak",
+        "kegiatan berjalan lancar",
+        "di warung milik Pak Budi",
+    ],
+)
+def test_no_place_without_a_name(suggester, text):
+    assert not {"LOC", "FAC", "ORG"} & {label for label, _ in found(suggester, text)}
+
+
+def test_a_place_read_after_a_head_is_a_place_where_it_stands_alone(suggester):
+    text = "Polsek Tualang berjaga. Situasi di Tualang kondusif."
+    assert found(suggester, text) == [("ORG", "Polsek Tualang"), ("LOC", "Tualang")]
+
+
+def test_a_place_stops_before_a_capitalised_verb(suggester):
+    text = "Jelang Pemilu, Dirbinmas Polda Banten Laksanakan Kegiatan di Kota Tarakan, Kaltara."
+    assert ("ROLE", "Dirbinmas Polda Banten") in found(suggester, text)
+    assert ("LOC", "Kota Tarakan") in found(suggester, text)
+
+
+def test_a_headline_place_stops_before_the_headline_verbs(suggester):
+    text = "Polres Kampar Gelar Patroli Malam Jelang Pilkada\n\nIsi berita di sini."
+    assert labelled(suggester, text, "ORG") == ["Polres Kampar"]
+    text = "Wujudkan Pilkada Kondusif, Polsek Tapung Gelar Sambang di Desa Sialang Sakti\n\nIsi."
+    assert labelled(suggester, text, "LOC") == ["Desa Sialang Sakti"]
+
+
+def test_an_eatery_is_named_by_its_owner_not_its_area(suggester):
+    text = "Sambang di kedai kopi Kampung Parit Baru, warga hadir."
+    assert found(suggester, text) == [("LOC", "Kampung Parit Baru")]
+
+
+# --- EVENT, DATE, TIME --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jelang Pilkada 2024 nanti", [("EVENT", "Pilkada 2024")]),
+        ("JELANG PILKADA SERENTAK 2024", [("EVENT", "PILKADA SERENTAK 2024")]),
+        (
+            "Pemilihan Kepala Daerah Serentak Tahun 2024 berjalan",
+            [("EVENT", "Pemilihan Kepala Daerah Serentak Tahun 2024")],
+        ),
+        ("program cooling system terus", [("EVENT", "cooling system")]),
+        (
+            "dalam Operasi Mantap Praja Lancang Kuning 2024 ini",
+            [("EVENT", "Operasi Mantap Praja Lancang Kuning 2024")],
+        ),
+        ("jelang Pilkades Serentak di desa", [("EVENT", "Pilkades Serentak")]),
+        (
+            "bagian Operasi Ketupat Lancang Kuning 2024.",
+            [("EVENT", "Operasi Ketupat Lancang Kuning 2024")],
+        ),
+        ('acara bertajuk "Ngopi Kamtibmas" digelar', [("EVENT", "Ngopi Kamtibmas")]),
+    ],
+)
+def test_events(suggester, text, expected):
+    assert found(suggester, text) == expected
+
+
+@pytest.mark.parametrize("text", ["saat Pilkada nanti", "pemilu damai", "pesta demokrasi rakyat"])
+def test_no_event_without_a_year(suggester, text):
+    assert labelled(suggester, text, "EVENT") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("pada Rabu (23/10/2024) lalu", ["Rabu (23/10/2024)"]),
+        ("Jumat, 1 Maret 2024 pukul", ["Jumat, 1 Maret 2024"]),
+        ("Minggu malam (10/11) warga", ["Minggu malam (10/11)"]),
+        ("kemarin (31/12).", ["(31/12)"]),
+        ("sejak 5 Agustus 2024 hingga", ["5 Agustus 2024"]),
+        ("Jum'at (5/1/2024) pagi", ["Jum'at (5/1/2024)"]),
+        ("Senin, 02/12/2024 | 10:15 WIB", ["Senin, 02/12/2024"]),
+        ("pada 17 Agustus mendatang", ["17 Agustus"]),
+        ("pada bulan Desember 2024 lalu", ["Desember 2024"]),
+        ("tanggal 3 Des 2024.", ["3 Des 2024"]),
+    ],
+)
+def test_dates(suggester, text, dates):
+    assert labelled(suggester, text, "DATE") == dates
+
+
+@pytest.mark.parametrize(
+    "text", ["skor (32/10)", "bulan (12/13)", "rasio 10/20", "2 personil", "7 jun berlalu"]
+)
+def test_no_date(suggester, text):
+    assert labelled(suggester, text, "DATE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("mulai pukul 19.30 WIB hingga", ["pukul 19.30 WIB"]),
+        ("Pkl. 08.00 WIB peserta", ["Pkl. 08.00 WIB"]),
+        ("sekitar pukul 13:00 WITA, warga", ["sekitar pukul 13:00 WITA"]),
+        ("jam 10 pagi tadi", ["jam 10 pagi"]),
+        ("pukul 09.00 s/d 12.00 WIB.", ["pukul 09.00 s/d 12.00 WIB"]),
+        ("berakhir 16.00 WIT dengan aman", ["16.00 WIT"]),
+    ],
+)
+def test_times(suggester, text, times):
+    assert labelled(suggester, text, "TIME") == times
+
+
+@pytest.mark.parametrize(
+    "text", ["selama 1 jam penuh", "pukul rata", "pukul 25.00 WIB", "satu jam"]
+)
+def test_no_time(suggester, text):
+    assert labelled(suggester, text, "TIME") == []
+
+
+# --- MEDIA, LAW ---------------------------------------------------------------------------------
+
+
+def test_the_dateline_gives_the_outlet_and_place(suggester):
+    text = "RIAUPOS.CO, PEKANBARU - Polresta Pekanbaru berjaga."
+    assert found(suggester, text, Dateline("RIAUPOS.CO", "PEKANBARU"))[:2] == [
+        ("MEDIA", "RIAUPOS.CO"),
+        ("LOC", "PEKANBARU"),
+    ]
+
+
+def test_the_dateline_is_read_from_the_text_when_not_given(suggester):
+    result = suggester.suggest("Pekanbaru (ANTARA) - Polda Riau menggelar apel.")
+    assert [(s.label, s.text, s.source) for s in result.spans][:2] == [
+        ("LOC", "Pekanbaru", "rule:LOC.dateline"),
+        ("MEDIA", "ANTARA", "rule:MEDIA.dateline"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "media"),
+    [
+        ("dikutip dari Kompas.com kemarin", ["Kompas.com"]),
+        ("dilansir tribunpekanbaru.com, polisi", ["tribunpekanbaru.com"]),
+        ("seperti diberitakan detikcom sebelumnya", ["detikcom"]),
+        ("laman www.polri.go.id memuat", []),
+        ("kirim ke redaksi@riaupos.co sekarang", []),
+    ],
+)
+def test_outlets(suggester, text, media):
+    assert labelled(suggester, text, "MEDIA") == media
+
+
+@pytest.mark.parametrize(
+    ("text", "laws"),
+    [
+        ("sesuai UU Nomor 7 Tahun 2017 tentang", ["UU Nomor 7 Tahun 2017"]),
+        ("diatur Perkap No. 3 Tahun 2016.", ["Perkap No. 3 Tahun 2016"]),
+        ("melanggar UU ITE dan", ["UU ITE"]),
+    ],
+)
+def test_laws(suggester, text, laws):
+    assert labelled(suggester, text, "LAW") == laws
+
+
+def test_every_suggestion_names_its_rule(suggester):
+    result = suggester.suggest("Kapolsek Tualang AKP Budi Santoso hadir pada Senin (8/1).")
+    assert [span.source for span in result.spans] == [
+        "rule:ROLE",
+        "rule:RANK",
+        "rule:PER",
+        "rule:DATE",
+    ]
