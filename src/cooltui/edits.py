@@ -7,6 +7,7 @@ EditRefused with the message to show. Offsets are indices into the article's nor
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -135,3 +136,27 @@ def toggle_value(annotation: Annotation, scheme: Scheme, group_name: str, value:
     else:
         values = (value,)
     return annotation.with_doc_labels(group_name, values)
+
+
+def live_suggestions(
+    suggestions: Sequence[Span], spans: Sequence[Span], rejected: Sequence[Span]
+) -> tuple[Span, ...]:
+    """The suggestions still on offer: none rejected, none overlapping a span already made.
+
+    Spans are sorted by start; with a running maximum of their ends, one bisect per suggestion
+    tells whether any span overlaps it, so this stays cheap for a thousand spans.
+    """
+    turned_down = {span.key for span in rejected}
+    starts = [span.start for span in spans]
+    reach: list[int] = []  # reach[i]: the furthest end among spans[:i + 1]
+    for span in spans:
+        reach.append(max(span.end, reach[-1]) if reach else span.end)
+    live = []
+    for suggestion in suggestions:
+        if suggestion.key in turned_down:
+            continue
+        before = bisect_left(starts, suggestion.end)  # spans starting before it ends
+        if before and reach[before - 1] > suggestion.start:
+            continue
+        live.append(suggestion)
+    return tuple(live)

@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cooltui.edits import (
     EditRefused,
     label_range,
+    live_suggestions,
     move_edge,
     relabel,
     remove,
     span_at,
     toggle_value,
 )
-from cooltui.model import Annotation
+from cooltui.model import Annotation, Span
 from cooltui.scheme import load_scheme
 from cooltui.text import TokenIndex
 
@@ -127,3 +130,32 @@ def test_multi_choice_keeps_scheme_order_and_single_choice_is_a_radio(empty):
     assert annotation.doc_labels["activity"] == ()
     with pytest.raises(EditRefused):
         toggle_value(annotation, SCHEME, "activity", "DANCING")
+
+
+def test_live_suggestions_drop_rejected_and_overlapped_ones():
+    kompol, wan = (
+        Span(16, 22, "RANK", "Kompol", "rule:rank"),
+        Span(23, 26, "PER", "Wan", "rule:per"),
+    )
+    minas = Span(9, 14, "LOC", "Minas", "rule:loc")
+    made = [Span(0, 14, "ROLE", "Kapolsek Minas")]
+    assert live_suggestions([minas, kompol, wan], made, rejected=[wan]) == (kompol,)
+
+
+spans_strategy = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(1, 8)).map(
+        lambda t: Span(t[0], t[0] + t[1], "X", "x")
+    ),
+    max_size=12,
+)
+
+
+@given(spans_strategy, spans_strategy, spans_strategy)
+def test_live_suggestions_agree_with_a_plain_search(suggestions, spans, rejected):
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    expected = tuple(
+        s
+        for s in suggestions
+        if s.key not in {r.key for r in rejected} and not any(s.overlaps(m) for m in spans)
+    )
+    assert live_suggestions(suggestions, spans, rejected) == expected

@@ -10,8 +10,9 @@ from __future__ import annotations
 import gc
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -24,13 +25,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from cooltui.corpus import Article, Corpus, CorpusError
-from cooltui.edits import EditRefused, label_range, move_edge, relabel, remove, toggle_value
+from cooltui.edits import (
+    EditRefused,
+    label_range,
+    live_suggestions,
+    move_edge,
+    relabel,
+    remove,
+    toggle_value,
+)
 from cooltui.errors import CoolError
-from cooltui.model import Annotation, Span, Status
+from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.query import QUERY_HELP, ArticleFacts, ListRow, QueryError, parse_query
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreLocked
+from cooltui.suggest import Dateline, Suggester, Suggestions
 from cooltui.tui.article_list import ArticleList
 from cooltui.tui.help import HelpScreen
 from cooltui.tui.pickers import NoteEditor, ValuePicker
@@ -67,7 +77,7 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("edit_note", "edit_note", "Note", "Article", footer=True),
     _Action("undo", "undo", "Undo", "Article", footer=True),
     _Action("redo", "redo", "Redo", "Article"),
-    _Action("remove_span", "remove_span", "Remove span", "Spans"),
+    _Action("remove_span", "remove_span", "Remove span (or reject a suggestion)", "Spans"),
     _Action("next_span", "next_span", "Next span", "Spans"),
     _Action("previous_span", "previous_span", "Previous span", "Spans"),
     _Action("span_start_left", "move_edge('start', -1)", "Span start ←", "Spans"),
@@ -78,6 +88,9 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("find", "find", "Find in the article", "Move and select", footer=True),
     _Action("find_next", "find_next", "Find the next match", "Move and select"),
     _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes"),
+    _Action("accept_suggestion", "accept_suggestion", "Accept the suggestion", "Suggestions"),
+    _Action("accept_all_suggestions", "accept_all_suggestions", "Accept all", "Suggestions"),
+    _Action("toggle_suggestions", "toggle_suggestions", "Show/hide suggestions", "Suggestions"),
     _Action("toggle_list", "toggle_list", "Show/hide the list", "App"),
     _Action("filter", "filter", "Filter the list", "App", footer=True),
     _Action("help", "help", "Help", "App", footer=True),
@@ -161,10 +174,15 @@ class CoolApp(App[None]):
         corpus: Corpus,
         scheme: Scheme,
         open_store: StoreOpener,
+        suggester: Suggester | None = None,
     ) -> None:
         super().__init__()
         self.corpus = corpus
         self.scheme = scheme
+        self.suggester = suggester or Suggester(scheme)
+        self.suggestions = Suggestions((), ())
+        """What the rules suggest for the open article, whatever has been made or rejected."""
+        self.show_suggestions = True
         # Opened here, before run(), so that a store that cannot open fails as a one-line error.
         self.store = open_store(self.post_message_from_store)
         self.read_only_reason: str | None = None
@@ -172,6 +190,7 @@ class CoolApp(App[None]):
         self.annotation: Annotation | None = None
         self.focused_span: Span | None = None
         self.statuses: dict[str, Status] = self.store.statuses()
+        self._done = sum(1 for status in self.statuses.values() if status is Status.DONE)
         # Articles whose text changed since they were annotated: marked in the list.
         self.stale: set[str] = {
             article_id
@@ -295,6 +314,9 @@ class CoolApp(App[None]):
         self._last_edit = time.monotonic()
         self.query_one(ArticleHeading).show(article, note)
         self.reader.show_article(text, self.annotation.spans)
+        self.suggestions = self.suggester.suggest(
+            text, self.reader.tokens, dateline=Dateline(article.outlet, article.place)
+        )
         self._refresh_views()
         self.articles.set_current(article_id)
 
@@ -316,12 +338,21 @@ class CoolApp(App[None]):
 
     def _refresh_views(self) -> None:
         annotation = self.annotation
-        self.reader.set_spans(annotation.spans if annotation else ())
-        self.sidebar.show(annotation)
+        spans = annotation.spans if annotation else ()
+        offered = self._offered()
+        self.reader.set_spans(spans, offered)
+        self.sidebar.show(annotation, self._suggested_values(), offered)
         self._refresh_top()
 
+    def _offered(self) -> tuple[Span, ...]:
+        """The suggestions on offer: shown, not rejected, not under a span already made."""
+        if not self.show_suggestions or self.annotation is None:
+            return ()
+        annotation = self.annotation
+        return live_suggestions(self.suggestions.spans, annotation.spans, annotation.rejected)
+
     def _refresh_top(self) -> None:
-        done = sum(1 for status in self.statuses.values() if status is Status.DONE)
+        done = self._done
         hours = (time.monotonic() - self._started) / 3600
         pace = f"{self._done_this_session / hours:.0f}/h" if self._done_this_session else "–/h"
         parts = [
@@ -380,6 +411,8 @@ class CoolApp(App[None]):
         )
 
     def _set_status(self, article_id: str, status: Status) -> None:
+        before = self.statuses.get(article_id, Status.TODO)
+        self._done += (status is Status.DONE) - (before is Status.DONE)
         self.statuses[article_id] = status
         article = self.corpus.get(article_id)
         if article is not None:
@@ -419,20 +452,74 @@ class CoolApp(App[None]):
             if span is not None:
                 self._edit(lambda a: relabel(a, span, label, self.scheme))
                 return
-            index = self.reader.tokens.token_at(start)
-            if index is None:
-                self.notify("put the cursor on a word or select some text first", timeout=3)
-                return
-            start, end = self.reader.tokens.starts[index], self.reader.tokens.ends[index]
+            source = MANUAL
+            suggestion = self._suggestion_here()
+            if suggestion is not None:  # the suggested stretch, with the label pressed
+                start, end = suggestion.start, suggestion.end
+                source = suggestion.source if suggestion.label == label else source
+            else:
+                index = self.reader.tokens.token_at(start)
+                if index is None:
+                    self.notify("put the cursor on a word or select some text first", timeout=3)
+                    return
+                start, end = self.reader.tokens.starts[index], self.reader.tokens.ends[index]
+            self._edit(lambda a: label_range(a, text, start, end, label, self.scheme, source))
+            self.reader.collapse_selection()
+            return
         self._edit(lambda a: label_range(a, text, start, end, label, self.scheme))
         self.reader.collapse_selection()
 
     def action_remove_span(self) -> None:
         span = self._target_span()
-        if span is None:
-            self.notify("no span here to remove", timeout=2)
+        if span is not None:
+            self._edit(lambda a: (remove(a, span), None))
             return
-        self._edit(lambda a: (remove(a, span), None))
+        suggestion = self._suggestion_here()
+        if suggestion is None:
+            self.notify("no span or suggestion here to remove", timeout=2)
+            return
+        # Remembered with the annotation, so that the rule does not offer it again.
+        self._edit(lambda a: (a.reject(suggestion), None))
+
+    # Suggestions
+
+    def _suggestion_here(self) -> Span | None:
+        offset = self.reader.cursor_offset
+        return next((s for s in self._offered() if s.start <= offset < s.end), None)
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self._suggestion_here()
+        if suggestion is None or self.article is None:
+            self.notify("no suggestion under the cursor", timeout=2)
+            return
+        text = self.article.text
+        self._edit(
+            lambda a: label_range(
+                a,
+                text,
+                suggestion.start,
+                suggestion.end,
+                suggestion.label,
+                self.scheme,
+                source=suggestion.source,
+            )
+        )
+
+    def action_accept_all_suggestions(self) -> None:
+        offered = self._offered()
+        if not offered:
+            self.notify("no suggestions to accept", timeout=2)
+            return
+        # One edit, so that one undo takes them all back.
+        self._edit(lambda a: (a.with_spans((*a.spans, *offered)), None))
+        self.notify(f"accepted {len(offered)} suggestions", timeout=2)
+
+    def action_toggle_suggestions(self) -> None:
+        self.show_suggestions = not self.show_suggestions
+        self._refresh_views()
+        self.notify(
+            "suggestions shown" if self.show_suggestions else "suggestions hidden", timeout=2
+        )
 
     def action_next_span(self) -> None:
         self._jump_span(1)
@@ -498,13 +585,18 @@ class CoolApp(App[None]):
 
     def action_pick_labels(self) -> None:
         if self.annotation is not None:
-            self.push_screen(ValuePicker(self.scheme, self.annotation))
+            self.push_screen(ValuePicker(self.scheme, self.annotation, self._suggested_values()))
+
+    def _suggested_values(self) -> frozenset[tuple[str, str]]:
+        if not self.show_suggestions:
+            return frozenset()
+        return frozenset((theme.group, theme.value) for theme in self.suggestions.themes)
 
     @on(ValuePicker.Toggled)
     def _picker_toggle(self, message: ValuePicker.Toggled) -> None:
         self.action_toggle_value(message.group, message.value)
         if isinstance(self.screen, ValuePicker) and self.annotation is not None:
-            self.screen.show(self.annotation)
+            self.screen.show(self.annotation, self._suggested_values())
 
     def _finish(self, status: Status) -> None:
         if self.annotation is None or self.article is None:
@@ -578,7 +670,7 @@ class CoolApp(App[None]):
             self.notify(nothing, timeout=2)
             return
         article_id = restored.article_id
-        self.statuses[article_id] = restored.status
+        self._set_status(article_id, restored.status)
         if self.article is None or self.article.id != article_id:
             self.open_article(article_id)
             self.notify(Content(f"in another article: {article_id}"), timeout=3)
@@ -588,7 +680,6 @@ class CoolApp(App[None]):
             )
             self.focused_span = None
             self._refresh_views()
-        self._set_status(article_id, restored.status)
 
     # The list and its filter
 
@@ -744,12 +835,15 @@ class CoolApp(App[None]):
         self.exit()
 
 
-def build_app(settings: Settings, *, read_only: bool = False) -> CoolApp:
+def build_app(
+    settings: Settings, *, read_only: bool = False, patterns: Sequence[Path] = ()
+) -> CoolApp:
     """The app on the settings' corpus, scheme and store, as `cooltui` starts it.
 
     When another cooltui holds the annotator's store, this one opens it read-only and says why.
     """
     scheme = settings.load_scheme()
+    suggester = Suggester(scheme, patterns)  # a bad pattern file fails here, as one line
     corpus = settings.load_corpus()
     reason: list[str] = []
 
@@ -764,14 +858,14 @@ def build_app(settings: Settings, *, read_only: bool = False) -> CoolApp:
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
 
-    app = CoolApp(corpus, scheme, open_store)
+    app = CoolApp(corpus, scheme, open_store, suggester)
     app.read_only_reason = reason[0] if reason else ("--read-only" if read_only else None)
     return app
 
 
-def run(settings: Settings, *, read_only: bool = False) -> int:
+def run(settings: Settings, *, read_only: bool = False, patterns: Sequence[Path] = ()) -> int:
     """Launch the app in this terminal; the store is closed (flushed) however the app ends."""
-    app = build_app(settings, read_only=read_only)
+    app = build_app(settings, read_only=read_only, patterns=patterns)
     try:
         app.run()
     finally:
