@@ -189,6 +189,7 @@ class CoolApp(App[None]):
         self.article: Article | None = None
         self.annotation: Annotation | None = None
         self.focused_span: Span | None = None
+        self._position = {article.id: index for index, article in enumerate(corpus)}
         self.statuses: dict[str, Status] = self.store.statuses()
         self._done = sum(1 for status in self.statuses.values() if status is Status.DONE)
         # Articles whose text changed since they were annotated: marked in the list.
@@ -200,7 +201,6 @@ class CoolApp(App[None]):
         self._last_edit = time.monotonic()
         self._started = time.monotonic()
         self._done_this_session = 0
-        self._save_state: SaveState | None = None
         self._find_from = 0
         self._add_scheme_bindings()
 
@@ -367,9 +367,11 @@ class CoolApp(App[None]):
         top.update(Content(" · ".join(parts)), layout=False)
 
     def _next_unfinished(self, after: str | None) -> str | None:
-        ids = [article.id for article in self.corpus]
-        start = ids.index(after) + 1 if self.corpus.get(after or "") is not None else 0
-        for article_id in ids[start:] + ids[:start]:
+        """The first article after `after` (wrapping around) that is not done or skipped."""
+        articles = self.corpus.articles
+        start = self._position[after] + 1 if after in self._position else 0
+        for step in range(len(articles)):
+            article_id = articles[(start + step) % len(articles)].id
             if article_id != after and not self.statuses.get(article_id, Status.TODO).finished:
                 return article_id
         return None
@@ -377,10 +379,9 @@ class CoolApp(App[None]):
     def _step_article(self, step: int) -> None:
         if self.article is None:
             return
-        ids = [article.id for article in self.corpus]
-        index = ids.index(self.article.id) + step
-        if 0 <= index < len(ids):
-            self.open_article(ids[index])
+        index = self._position[self.article.id] + step
+        if 0 <= index < len(self.corpus.articles):
+            self.open_article(self.corpus.articles[index].id)
         else:
             self.notify("no more articles that way", timeout=2)
 
@@ -420,7 +421,6 @@ class CoolApp(App[None]):
 
     @on(StoreState)
     def _show_store_state(self, message: StoreState) -> None:
-        self._save_state = message.state
         self.save_status.show(message.state, self.store.read_only)
 
     # Span actions
@@ -853,7 +853,8 @@ def build_app(
                 settings.store_dir, settings.annotator, read_only=read_only, on_state=on_state
             )
         except StoreLocked as error:
-            reason.append(str(error))
+            # The top bar says who holds the store; the hint to use --read-only is moot there.
+            reason.append(str(error).split("; ")[0])
             return Store.open(
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
