@@ -15,7 +15,7 @@ import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -143,8 +143,18 @@ def text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+Progress = Callable[[int, int], None]
+"""Told (files read so far, files to read) while files the index cache lacks are read."""
+
+_PROGRESS_EVERY = 500
+
+
 def load_corpus(
-    paths: Sequence[Path], *, max_article_mb: float = MAX_ARTICLE_MB, cache: bool = True
+    paths: Sequence[Path],
+    *,
+    max_article_mb: float = MAX_ARTICLE_MB,
+    cache: bool = True,
+    progress: Progress | None = None,
 ) -> Corpus:
     """Load every article under `paths` (files or folders, searched recursively)."""
     limit = int(max_article_mb * 1024 * 1024)
@@ -160,12 +170,16 @@ def load_corpus(
             problems.append(
                 Problem(root, "holds no .txt, .md or .jsonl articles; point --corpus at them")
             )
+        read = 0
         for path, status in files:
             entry = index.lookup(path, status) if index else None
             if entry is None:
                 entry = _load_file(Path(path), limit)
                 if index:
                     index.store(path, status, entry)
+                read += 1
+                if progress is not None and read % _PROGRESS_EVERY == 0:
+                    progress(read, len(files))
             articles.extend(entry.articles)
             problems.extend(entry.problems)
         if index:

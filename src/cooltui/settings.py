@@ -52,7 +52,12 @@ class Settings:
 
     def load_corpus(self) -> Corpus:
         """The corpus, with each problem reported on stderr; fails when nothing could load."""
-        corpus = load_corpus(self.corpus_paths, max_article_mb=self.max_article_mb)
+        progress = _ProgressLine() if sys.stderr.isatty() else None
+        corpus = load_corpus(
+            self.corpus_paths, max_article_mb=self.max_article_mb, progress=progress
+        )
+        if progress is not None:
+            progress.clear()
         report_problems(corpus)
         if corpus.failed:
             fatal = next((problem for problem in corpus.problems if problem.fatal), None)
@@ -64,6 +69,26 @@ class Settings:
 
     def load_scheme(self) -> Scheme:
         return load_scheme(self.scheme_path)
+
+
+class _ProgressLine:
+    """A first read of a large corpus takes seconds: say so on the terminal, on one line."""
+
+    shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        self.shown = True
+        print(
+            f"\rcooltui: indexing the corpus, {done:,} of up to {total:,} files read "
+            "(later starts use the index)",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def clear(self) -> None:
+        if self.shown:
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
 def report_problems(corpus: Corpus) -> None:

@@ -229,3 +229,14 @@ class TestIndexCache:
         os.utime(path, ns=(stamp, stamp))
         article = load_corpus([tmp_path]).articles[0]
         assert article.text == "Dua.!" and article.text_sha == text_sha("Dua.!")
+
+
+def test_progress_is_told_while_uncached_files_are_read(tmp_path):
+    for number in range(1200):
+        write(tmp_path / f"{number:04d}.txt", f"Berita {number}.")
+    told: list[tuple[int, int]] = []
+    load_corpus([tmp_path], progress=lambda done, total: told.append((done, total)))
+    assert told == [(500, 1200), (1000, 1200)]
+    told.clear()
+    load_corpus([tmp_path], progress=lambda done, total: told.append((done, total)))
+    assert told == []  # everything came from the index cache
