@@ -946,8 +946,12 @@ class Store:
 
     def __iter__(self) -> Iterator[Annotation]:
         """Every annotation, shard by shard (a shard's records are read as one snapshot)."""
+        return self.share(0, 1)
+
+    def share(self, index: int, shares: int) -> Iterator[Annotation]:
+        """The annotations of every `shares`-th shard from `index`: one worker's share."""
         with self._lock:
-            numbers = sorted({*self._shards, *self._unopened})
+            numbers = sorted(n for n in {*self._shards, *self._unopened} if n % shares == index)
         for number in numbers:
             with self._lock:
                 shard = self._shards.get(number)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cooltui.export import ExportOptions, Report
+    from cooltui.scheme import Scheme
+    from cooltui.settings import Settings
 
 NAME = "export"
 HELP = (
@@ -64,10 +71,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 0 even when articles with problems were left out of the export",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for a large jsonl, doccano or conll export "
+        "(default: one per CPU, at most 4; 1: one process)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from contextlib import ExitStack
+    import os
     from pathlib import Path
 
     from cooltui.cli import settings_from
@@ -78,16 +92,18 @@ def run(args: argparse.Namespace) -> int:
         ExportOptions,
         Split,
         default_output,
-        export,
         load_labels_map,
     )
-    from cooltui.store import Store, annotators
+    from cooltui.store import annotators
 
     if args.all_annotators and args.annotator:
         raise UsageError("--annotator and --all-annotators exclude each other; give one")
     if args.seed is not None and args.split is None:
         raise UsageError("--seed chooses a split: give --split too, e.g. --split 80/10/10")
     split = Split.parse(args.split, args.seed or 0) if args.split else None
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    jobs = args.jobs or min(os.cpu_count() or 1, 4)
     labels_map = load_labels_map(args.labels_map) if args.labels_map else None
     settings = settings_from(args)
     scheme = settings.load_scheme()
@@ -108,16 +124,7 @@ def run(args: argparse.Namespace) -> int:
         name = "all" if args.all_annotators else settings.annotator
         output = default_output(settings.store_dir, name, fmt.extension)
     options = ExportOptions(fmt.name, args.only, split, labels_map)
-    with ExitStack() as stack:
-        stores = [
-            stack.enter_context(Store.open(settings.store_dir, name, read_only=True))
-            for name in names
-        ]
-        corpus = settings.load_corpus()
-        # Store order: a store reads its records fastest shard by shard.
-        records = ((store.annotator, annotation) for store in stores for annotation in store)
-        total = sum(len(store) for store in stores)
-        report = export(_with_progress(records, total), corpus, scheme, output, options)
+    report = _export(settings, names, scheme, output, options, jobs)
     print(report.render(), file=sys.stderr)
     if not report.exported:
         print(
@@ -156,3 +163,34 @@ def _progress(items: Iterable[_T], total: int) -> Iterator[_T]:
             yield item
             if count % 500 == 0:
                 progress.update(task, completed=count)
+
+
+def _export(
+    settings: Settings,
+    names: list[str],
+    scheme: Scheme,
+    output: Path | BinaryIO,
+    options: ExportOptions,
+    jobs: int,
+) -> Report:
+    """Open the stores and the corpus, and export: in worker processes when that pays."""
+    from contextlib import ExitStack
+    from pathlib import Path
+
+    from cooltui.export import export
+    from cooltui.export.parallel import can_split, export_in_parts
+    from cooltui.store import Store
+
+    with ExitStack() as stack:
+        stores = [
+            stack.enter_context(Store.open(settings.store_dir, name, read_only=True))
+            for name in names
+        ]
+        corpus = settings.load_corpus()
+        total = sum(len(store) for store in stores)
+        if can_split(options.format, output, total, jobs):
+            assert isinstance(output, Path)
+            return export_in_parts(stores, corpus, scheme, output, options, jobs)
+        # Store order: a store reads its records fastest shard by shard.
+        records = ((store.annotator, a) for store in stores for a in store)
+        return export(_with_progress(records, total), corpus, scheme, output, options)

@@ -1,0 +1,122 @@
+"""A large export with one worker process per core, each taking a share of the store's shards.
+
+Each worker runs the ordinary export on its share into files of its own, in a private folder
+beside the output; the parent adds up their reports and streams their files, in worker order,
+into the real output files, written atomically as always. Only the line formats (jsonl, doccano,
+conll) can be put together this way; spacy and stdout stay in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cooltui.corpus import Corpus
+from cooltui.export.core import SHOWN_PROBLEMS, ExportOptions, Report, export
+from cooltui.export.formats import FORMATS
+from cooltui.export.output import AtomicFile, ExportError, part_paths
+from cooltui.scheme import Scheme
+
+if TYPE_CHECKING:
+    from cooltui.store import Store
+
+LINE_FORMATS = frozenset({"jsonl", "doccano", "conll"})
+MIN_RECORDS = 5_000
+"""Below this, starting workers costs more than it saves."""
+
+# What the forked workers read: set by the parent just before forking, inherited, never pickled.
+_JOB: tuple[Sequence[Store], Corpus, Scheme, ExportOptions] | None = None
+
+
+def can_split(fmt: str, output: object, records: int, jobs: int) -> bool:
+    """Whether an export is worth doing (and can be done) by several processes."""
+    return (
+        jobs > 1
+        and fmt in LINE_FORMATS
+        and isinstance(output, Path)
+        and records >= MIN_RECORDS
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def export_in_parts(
+    stores: Sequence[Store],
+    corpus: Corpus,
+    scheme: Scheme,
+    output: Path,
+    options: ExportOptions,
+    jobs: int,
+) -> Report:
+    """Export with `jobs` worker processes; the same files and report as one process writes."""
+    global _JOB  # noqa: PLW0603 - handed to the forked workers, which inherit it
+    extension = FORMATS[options.format].extension
+    targets = part_paths(output, extension) if options.split else {"": output}
+    files: dict[str, AtomicFile] = {}
+    try:
+        # The real outputs first: a folder that cannot be written fails before any work.
+        for part, target in targets.items():
+            files[part] = AtomicFile(target)
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.") as folder:
+            bases = [Path(folder) / f"worker{index}.{extension}" for index in range(jobs)]
+            _JOB = (stores, corpus, scheme, options)
+            try:
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    shares = [(index, jobs, base) for index, base in enumerate(bases)]
+                    report = _added_up(pool.starmap(_export_share, shares), options.format)
+            finally:
+                _JOB = None
+            for part, file in files.items():
+                for base in bases:
+                    piece = part_paths(base, extension)[part] if part else base
+                    if piece.exists():  # a worker that exported nothing wrote nothing
+                        with piece.open("rb") as source:
+                            shutil.copyfileobj(source, file.stream, 1 << 20)
+        for file in files.values():
+            if report.exported:
+                file.commit()
+            else:  # nothing exported: a previous output stays as it was
+                file.abort()
+    except OSError as error:
+        for file in files.values():
+            file.abort()
+        names = ", ".join(str(target) for target in targets.values())
+        raise ExportError(
+            f"writing {names} failed ({error.strerror or error}); nothing was written"
+        ) from None
+    except BaseException:
+        for file in files.values():
+            file.abort()
+        raise
+    report.outputs = [str(target) for target in targets.values()]
+    report.written = report.exported > 0
+    return report
+
+
+def _export_share(index: int, shares: int, base: Path) -> Report:
+    assert _JOB is not None
+    stores, corpus, scheme, options = _JOB
+    records = ((store.annotator, a) for store in stores for a in store.share(index, shares))
+    return export(records, corpus, scheme, base, options)
+
+
+def _added_up(reports: Sequence[Report], fmt: str) -> Report:
+    total = Report(fmt)
+    for report in reports:
+        total.exported += report.exported
+        total.not_done += report.not_done
+        total.unannotated += report.unannotated
+        total.overlapping += report.overlapping
+        total.dropped += report.dropped
+        total.parts.update(report.parts)
+        total.labels.update(report.labels)
+        total.left_out.update(report.left_out)
+        total.problems.update(report.problems)
+        total.several_annotators |= report.several_annotators
+        for kind, problems in report.examples.items():
+            shown = total.examples.setdefault(kind, [])
+            shown.extend(problems[: SHOWN_PROBLEMS - len(shown)])
+    return total
