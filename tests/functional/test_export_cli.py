@@ -246,8 +246,12 @@ def test_read_only_output_folder(store, tmp_path, capsys, monkeypatch):
 
 
 def test_progress_passes_every_record_through(capsys):
-    from cooltui.commands.export import _progress, _with_progress
+    from cooltui.commands.export import _counted, _progress_bar
 
     items = list(range(1234))
-    assert _with_progress(items, len(items)) is items  # not a terminal: no bar
-    assert list(_progress(iter(items), len(items))) == items
+    with _progress_bar(len(items)) as bar:
+        assert bar is None  # not a terminal: no bar
+    assert _counted(items, None) is items
+    told: list[int] = []
+    assert list(_counted(iter(items), told.append)) == items
+    assert told == [500, 1000]

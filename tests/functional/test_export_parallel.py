@@ -119,3 +119,11 @@ def test_a_full_disk_while_joining_leaves_no_half_file(data, capsys, monkeypatch
     assert "No space left on device); nothing was written" in capsys.readouterr().err
     assert out.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ann", "corpus.jsonl", "out.jsonl"]
+
+
+def test_workers_count_their_records_for_the_progress_bar():
+    import multiprocessing
+
+    done = multiprocessing.get_context("fork").Value("q", 0)
+    assert list(parallel._told(iter(range(1234)), done)) == list(range(1234))
+    assert done.value == 1000  # told every 500 records

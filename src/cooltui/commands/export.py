@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 if TYPE_CHECKING:
@@ -144,14 +145,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_progress(items: Iterable[_T], total: int) -> Iterable[_T]:
-    """`items`, with a progress bar on stderr when it is a terminal and the export is long."""
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr, told how many records are done, when stderr is a terminal and
+    the export is long; None otherwise."""
     if total < PROGRESS_MIN or not sys.stderr.isatty():
-        return items
-    return _progress(items, total)
-
-
-def _progress(items: Iterable[_T], total: int) -> Iterator[_T]:
+        yield None
+        return
     # rich's console is imported only here: a headless export to a pipe never loads it.
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -159,10 +159,21 @@ def _progress(items: Iterable[_T], total: int) -> Iterator[_T]:
     columns = ("exporting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("export", total=total)
-        for count, item in enumerate(items, 1):
-            yield item
-            if count % 500 == 0:
-                progress.update(task, completed=count)
+        yield lambda done: progress.update(task, completed=done)
+
+
+def _counted(items: Iterable[_T], tell: Callable[[int], None] | None) -> Iterable[_T]:
+    """`items` as they are, telling `tell` every 500 how many have passed."""
+    if tell is None:
+        return items
+    return _counting(items, tell)
+
+
+def _counting(items: Iterable[_T], tell: Callable[[int], None]) -> Iterator[_T]:
+    for count, item in enumerate(items, 1):
+        yield item
+        if count % 500 == 0:
+            tell(count)
 
 
 def _export(
@@ -188,9 +199,10 @@ def _export(
         ]
         corpus = settings.load_corpus()
         total = sum(len(store) for store in stores)
+        bar = stack.enter_context(_progress_bar(total))
         if can_split(options.format, output, total, jobs):
             assert isinstance(output, Path)
-            return export_in_parts(stores, corpus, scheme, output, options, jobs)
+            return export_in_parts(stores, corpus, scheme, output, options, jobs, progress=bar)
         # Store order: a store reads its records fastest shard by shard.
         records = ((store.annotator, a) for store in stores for a in store)
-        return export(_with_progress(records, total), corpus, scheme, output, options)
+        return export(_counted(records, bar), corpus, scheme, output, options)

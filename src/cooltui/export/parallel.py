@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,14 +22,21 @@ from cooltui.export.output import AtomicFile, ExportError, part_paths
 from cooltui.scheme import Scheme
 
 if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
+
+    from cooltui.model import Annotation
     from cooltui.store import Store
+
+    _Record = tuple[str, Annotation]
 
 LINE_FORMATS = frozenset({"jsonl", "doccano", "conll"})
 MIN_RECORDS = 5_000
 """Below this, starting workers costs more than it saves."""
 
-# What the forked workers read: set by the parent just before forking, inherited, never pickled.
-_JOB: tuple[Sequence[Store], Corpus, Scheme, ExportOptions] | None = None
+# What the forked workers read: set by the parent just before forking, inherited, never pickled;
+# with a counter of the records done, shared with the parent for its progress bar.
+_JOB: tuple[Sequence[Store], Corpus, Scheme, ExportOptions, Synchronized[int]] | None = None
+_TELL_EVERY = 500
 
 
 def can_split(fmt: str, output: object, records: int, jobs: int) -> bool:
@@ -50,8 +57,13 @@ def export_in_parts(
     output: Path,
     options: ExportOptions,
     jobs: int,
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
-    """Export with `jobs` worker processes; the same files and report as one process writes."""
+    """Export with `jobs` worker processes; the same files and report as one process writes.
+
+    `progress` is told, a few times a second, how many records the workers have done.
+    """
     global _JOB  # noqa: PLW0603 - handed to the forked workers, which inherit it
     extension = FORMATS[options.format].extension
     targets = part_paths(output, extension) if options.split else {"": output}
@@ -62,11 +74,18 @@ def export_in_parts(
             files[part] = AtomicFile(target)
         with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.") as folder:
             bases = [Path(folder) / f"worker{index}.{extension}" for index in range(jobs)]
-            _JOB = (stores, corpus, scheme, options)
+            context = multiprocessing.get_context("fork")
+            done = context.Value("q", 0)
+            _JOB = (stores, corpus, scheme, options, done)
             try:
-                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                with context.Pool(jobs) as pool:
                     shares = [(index, jobs, base) for index, base in enumerate(bases)]
-                    report = _added_up(pool.starmap(_export_share, shares), options.format)
+                    running = pool.starmap_async(_export_share, shares)
+                    while not running.ready():
+                        running.wait(0.2)
+                        if progress is not None:
+                            progress(done.value)
+                    report = _added_up(running.get(), options.format)
             finally:
                 _JOB = None
             for part, file in files.items():
@@ -98,9 +117,17 @@ def export_in_parts(
 
 def _export_share(index: int, shares: int, base: Path) -> Report:
     assert _JOB is not None
-    stores, corpus, scheme, options = _JOB
+    stores, corpus, scheme, options, done = _JOB
     records = ((store.annotator, a) for store in stores for a in store.share(index, shares))
-    return export(records, corpus, scheme, base, options)
+    return export(_told(records, done), corpus, scheme, base, options)
+
+
+def _told(records: Iterable[_Record], done: Synchronized[int]) -> Iterator[_Record]:
+    for count, record in enumerate(records, 1):
+        yield record
+        if count % _TELL_EVERY == 0:
+            with done.get_lock():
+                done.value += _TELL_EVERY
 
 
 def _added_up(reports: Sequence[Report], fmt: str) -> Report:
