@@ -7,15 +7,13 @@ are skipped where mounting is not permitted (not root, or in a container without
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
-import random
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
 import orjson
 import pytest
@@ -23,123 +21,24 @@ import pytest
 from cooltui.model import Annotation, Span, Status
 from cooltui.store import HISTORY, Store, StoreError
 
-CHILD = r"""
-import random, sys
-from pathlib import Path
-import cooltui.store as store_module
-from cooltui.model import Annotation, Span, Status
-
-store_dir, first, limit = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-store_module.HISTORY_LIMIT = limit  # small, so that journal compaction happens often
-rng = random.Random(first)
-store = store_module.Store.open(store_dir, "crash")
-print("open", flush=True)
-n, since_flush = first, []
-while True:
-    article_id = f"art-{rng.randrange(400)}"
-    annotation = (
-        Annotation.new(article_id, "sha")
-        .with_note(str(n))
-        .with_status(rng.choice(list(Status)))
-        .add_span(Span(0, 4, "PER", "Budi"))
-        .with_doc_labels("g", ["x" * rng.randrange(3000)])
-    )
-    store.save(annotation)
-    since_flush.append(f"{article_id} {n}")
-    if rng.random() < 0.5:  # else let saves pile up, to be written together
-        store.flush()
-        print("\n".join(since_flush), flush=True)  # acknowledged
-        since_flush = []
-    n += 1
-"""
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def crash_trials(store_dir: Path, trials: int, seed: int = 1, limit: int = 30) -> dict[str, Any]:
-    """Kill a saving child `trials` times; count damaged files and acknowledged saves lost."""
-    rng = random.Random(seed)
-    acked: dict[str, int] = {}
-    corrupt = lost = 0
-    errors: list[str] = []
-    for trial in range(trials):
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(store_dir), str((trial + 1) * 10**7), str(limit)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stdout is not None
-        if rng.random() < 0.25:
-            time.sleep(rng.uniform(0, 0.5))  # perhaps while starting or opening
-        else:
-            child.stdout.readline()
-            time.sleep(rng.uniform(0, 0.25))
-        child.send_signal(signal.SIGKILL)
-        output, error = child.communicate()
-        if error.strip():
-            errors.append(error.strip().splitlines()[-1])
-        for line in output.splitlines():
-            if line.startswith("art-"):
-                article_id, n = line.split()
-                acked[article_id] = max(acked.get(article_id, 0), int(n))
-        damaged, missing = check(store_dir / "crash", store_dir, acked)
-        corrupt += damaged
-        lost += missing
-    return {
-        "trials": trials,
-        "corrupt": corrupt,
-        "lost": lost,
-        "acked": len(acked),
-        "errors": errors,
-    }
-
-
-def shard_notes(folder: Path) -> dict[str, int]:
-    """Each article's note as its shard file holds it (acknowledged = in the shard itself)."""
-    notes = {}
-    for path in folder.glob("shard-*.json"):
-        try:
-            table = orjson.loads(path.read_bytes()).get("annotations", {})
-        except orjson.JSONDecodeError:
-            continue  # counted as damaged
-        notes.update({r["id"]: int(r["note"]) for r in table.values()})
-    return notes
-
-
-def check(folder: Path, store_dir: Path, acked: dict[str, int]) -> tuple[int, int]:
-    """Damaged files in the store, and acknowledged saves not found in it."""
-    damaged = 0
-    for path in folder.iterdir():
-        if path.name == HISTORY:
-            *lines, _torn_tail = path.read_bytes().split(b"\n")
-            parts = lines
-        elif path.suffix in (".json", ".bak", ".info"):
-            parts = [path.read_bytes()]
-        else:
-            continue
-        for part in parts:
-            try:
-                orjson.loads(part)
-            except orjson.JSONDecodeError:
-                damaged += 1
-                break
-    try:
-        with Store.open(store_dir, "crash", read_only=True) as store:
-            notes = {a.article_id: int(a.note) for a in store}  # every record fully read
-    except StoreError:
-        return damaged + 1, len(acked)
-    in_shards = shard_notes(folder)  # the shard files alone, without the journal
-    missing = sum(1 for i, n in acked.items() if min(notes.get(i, -1), in_shards.get(i, -1)) < n)
-    return damaged, missing
+def crash_bench() -> ModuleType:
+    """bench/crash.py, whose kill-and-check procedure this test runs in small."""
+    spec = importlib.util.spec_from_file_location("crash_bench", BENCH / "crash.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_sigkill_while_saving_loses_nothing_acknowledged(tmp_path: Path) -> None:
-    result = crash_trials(tmp_path / "annotations", trials=16)
+    result = crash_bench().run(tmp_path / "annotations", trials=16, seed=1, limit=30)
     assert result["acked"] > 0  # the children did save (else the test proves nothing)
-    assert result["errors"] == []
+    assert result["child_errors"] == 0
     assert result["corrupt"] == 0
     assert result["lost"] == 0
-    with Store.open(tmp_path / "annotations", "crash") as store:  # the writer opens it too
-        assert len(store) > 0
 
 
 # A real full disk and a real read-only folder: a small tmpfs.
