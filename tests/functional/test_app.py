@@ -184,6 +184,31 @@ class TestAnnotating:
         app.store.close()
 
 
+class TestReaderCache:
+    async def test_cached_lines_equal_fresh_renders_after_moves_and_selections(
+        self, tmp_path, seeds
+    ):
+        """The reader's line cache must never show a stale selection, cursor or span."""
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(90, 30)) as pilot:
+            reader = app.query_one(Reader)
+            keys = ["shift+down", "shift+down", "shift+right", "m", "shift+up", "shift+left",
+                    "down", "shift+down", "shift+down", "shift+up", "shift+up", "shift+up",
+                    "right", "shift+right", "x", "pagedown", "shift+down", "up"]  # fmt: skip
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+                cached = [reader.render_line(y).text for y in range(reader.size.height)]
+                styles = [list(reader.render_line(y)) for y in range(reader.size.height)]
+                reader._strips.clear()
+                fresh = [reader.render_line(y).text for y in range(reader.size.height)]
+                assert cached == fresh, key
+                assert styles == [list(reader.render_line(y)) for y in range(reader.size.height)], (
+                    key
+                )
+        app.store.close()
+
+
 class TestUndo:
     async def test_undo_and_redo_across_a_restart_and_across_articles(self, tmp_path, seeds):
         app = build_app(settings(tmp_path, seeds))

@@ -200,8 +200,8 @@ class Reader(TextArea, inherit_bindings=False):
         """A screen line from the cache unless its spans, the selection or the cursor changed.
 
         TextArea's own cache keys every line on the whole selection when soft-wrapping, so each
-        cursor move would repaint every visible line; here only the wrapped sections the
-        selection touches (before or after the move) repaint.
+        cursor move would repaint every visible line; here only the wrapped sections whose part
+        of the selection, cursor or spans changed repaint.
         """
         scroll_x, scroll_y = self.scroll_offset
         wrapped = self.wrapped_document
@@ -216,8 +216,14 @@ class Reader(TextArea, inherit_bindings=False):
         offsets = wrapped.get_offsets(row)
         first = offsets[section - 1] if section else 0
         last = offsets[section] if section < len(offsets) else len(self.document[row])
+        # What this section shows of the selection: the part inside it, and the cursor if here.
+        # A section the growing selection already covered keeps its cached line.
         top, bottom = sorted(self.selection)
-        touched = top <= (row, last) and bottom >= (row, first)
+        start, end = (row, first), (row, last)
+        shown = None
+        if top <= end and bottom >= start:
+            cursor = self.selection.end
+            shown = (max(top, start), min(bottom, end), cursor if start <= cursor <= end else None)
         marks = tuple(
             mark for mark in self._marks.get(row, ()) if mark[0] <= last and mark[1] >= first
         )
@@ -228,7 +234,7 @@ class Reader(TextArea, inherit_bindings=False):
             row,
             first,
             last,
-            self.selection if touched else None,
+            shown,
             self.has_focus,
             marks,
             self.theme,
