@@ -183,6 +183,8 @@ class CoolApp(App[None]):
         self.suggestions = Suggestions((), ())
         """What the rules suggest for the open article, whatever has been made or rejected."""
         self.show_suggestions = True
+        self._offered_for: tuple[Annotation, Suggestions] | None = None
+        self._offered_spans: tuple[Span, ...] = ()
         # Opened here, before run(), so that a store that cannot open fails as a one-line error.
         self.store = open_store(self.post_message_from_store)
         self.read_only_reason: str | None = None
@@ -349,7 +351,15 @@ class CoolApp(App[None]):
         if not self.show_suggestions or self.annotation is None:
             return ()
         annotation = self.annotation
-        return live_suggestions(self.suggestions.spans, annotation.spans, annotation.rejected)
+        # Asked several times per key: worked out once per annotation value and suggestions
+        # (compared by identity: every edit makes a new Annotation).
+        last = self._offered_for
+        if last is None or last[0] is not annotation or last[1] is not self.suggestions:
+            self._offered_for = (annotation, self.suggestions)
+            self._offered_spans = live_suggestions(
+                self.suggestions.spans, annotation.spans, annotation.rejected
+            )
+        return self._offered_spans
 
     def _refresh_top(self) -> None:
         done = self._done

@@ -143,6 +143,9 @@ class Reader(TextArea, inherit_bindings=False):
         # Rendered screen lines, keyed on what they show: only changed lines render again.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._wrap_info: object = None
+        self._span_pieces: dict[
+            tuple[int, int, str, bool], list[tuple[int, tuple[int, int, Style]]]
+        ] = {}
         self._label_styles = {
             label.name: Style(color=label.color, bold=True, underline=True)
             for label in scheme.labels
@@ -169,6 +172,7 @@ class Reader(TextArea, inherit_bindings=False):
         self.tokens = TokenIndex(text)
         self._strips.clear()
         self._marks = {}
+        self._span_pieces.clear()
         self.set_spans(spans, suggestions)
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
@@ -178,23 +182,32 @@ class Reader(TextArea, inherit_bindings=False):
         self.spans = tuple(spans)
         self.suggestions = tuple(suggestions)
         marks: dict[int, list[tuple[int, int, Style]]] = {}
-        plain = Style()
-        for span in self.suggestions:
-            self._mark(marks, span, self._suggestion_styles.get(span.label, plain))
-        for span in self.spans:
-            self._mark(marks, span, self._label_styles.get(span.label, plain))
+        for suggested, group in ((True, self.suggestions), (False, self.spans)):
+            for span in group:
+                for row, mark in self._pieces(span, suggested):
+                    marks.setdefault(row, []).append(mark)
         self._marks = marks
         self.refresh()
         self._show_span_at_cursor()
 
-    def _mark(self, marks: dict[int, list[tuple[int, int, Style]]], span: Span, style: Style):
-        row, column = self.location_of(span.start)
-        end_row, end_column = self.location_of(span.end)
-        while row < end_row:
-            line_end = self._line_starts[row + 1] - 1 - self._line_starts[row]
-            marks.setdefault(row, []).append((column, line_end, style))
-            row, column = row + 1, 0
-        marks.setdefault(row, []).append((column, end_column, style))
+    def _pieces(self, span: Span, suggested: bool) -> list[tuple[int, tuple[int, int, Style]]]:
+        """A span's styled stretch on each text line it covers; kept until the text changes,
+        since an edit changes one span and restyling the other thousand would cost a frame."""
+        key = (span.start, span.end, span.label, suggested)
+        pieces = self._span_pieces.get(key)
+        if pieces is None:
+            styles = self._suggestion_styles if suggested else self._label_styles
+            style = styles.get(span.label, Style())
+            row, column = self.location_of(span.start)
+            end_row, end_column = self.location_of(span.end)
+            pieces = []
+            while row < end_row:
+                line_end = self._line_starts[row + 1] - 1 - self._line_starts[row]
+                pieces.append((row, (column, line_end, style)))
+                row, column = row + 1, 0
+            pieces.append((row, (column, end_column, style)))
+            self._span_pieces[key] = pieces
+        return pieces
 
     def render_line(self, y: int) -> Strip:
         """A screen line from the cache unless its spans, the selection or the cursor changed.
