@@ -209,6 +209,33 @@ class TestReaderCache:
         app.store.close()
 
 
+class TestGarbageCollection:
+    async def test_full_collections_wait_for_a_pause_and_the_process_gets_them_back(
+        self, tmp_path, seeds
+    ):
+        import gc
+        import time
+
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert not gc.isenabled()  # no automatic full collection in the middle of a key
+            now = time.monotonic()
+            app._last_collect = now - 30
+            await pilot.press("right")  # typing: no collection yet
+            app._collect_garbage()
+            assert app._last_collect == now - 30
+            app._last_key = time.monotonic() - 2  # a pause
+            app._collect_garbage()
+            assert app._last_collect > now
+            app._last_key = time.monotonic()  # typing on and on: still at least once a minute
+            app._last_collect = time.monotonic() - 61
+            app._collect_garbage()
+            assert time.monotonic() - app._last_collect < 1
+        app.store.close()
+        assert gc.isenabled()
+
+
 class TestUndo:
     async def test_undo_and_redo_across_a_restart_and_across_articles(self, tmp_path, seeds):
         app = build_app(settings(tmp_path, seeds))
