@@ -116,6 +116,21 @@ async def test_value_picker_single_choice_group_is_a_radio_the_app_applies():
         assert " (•) DIALOG" in shown and " ( ) BAKTI_SOSIAL" in shown
 
 
+async def test_value_picker_tab_jumps_between_groups():
+    picker = ValuePicker(SCHEME, ANNOTATION)
+    app = PickerApp(picker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "tab")  # from inside themes to activity's first value
+        assert highlighted(picker).endswith("SAMBANG")
+        await pilot.press("enter")
+        await pilot.press("tab")  # wraps round to the first theme
+        assert highlighted(picker).endswith("1 KAMTIBMAS")
+        await pilot.press("shift+tab")
+        assert highlighted(picker).endswith("SAMBANG")
+        assert app.toggles == [("activity", "SAMBANG")]
+
+
 async def test_value_picker_click_toggles_and_headings_do_nothing():
     picker = ValuePicker(SCHEME, ANNOTATION)
     app = PickerApp(picker)

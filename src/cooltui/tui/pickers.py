@@ -64,6 +64,8 @@ class ValuePicker(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Toggle", id="value_picker.toggle"),
         Binding("escape", "close", "Close", id="value_picker.close"),
+        Binding("tab", "group(1)", "Next group", id="value_picker.next_group"),
+        Binding("shift+tab", "group(-1)", "Previous group", id="value_picker.previous_group"),
     ]
     DEFAULT_CSS = f"ValuePicker {{ {_DIALOG_CSS} }}"
 
@@ -94,7 +96,12 @@ class ValuePicker(ModalScreen[None]):
             yield self.options
             yield Static(Content(""), classes="picker--detail", id="value-picker-detail")
             yield Static(
-                _hint(("↑↓", "move"), ("space/enter/key", "toggle"), ("Esc", "close")),
+                _hint(
+                    ("↑↓", "move"),
+                    ("tab", "next group"),
+                    ("space/enter/key", "toggle"),
+                    ("Esc", "close"),
+                ),
                 classes="picker--hint",
             )
 
@@ -137,6 +144,19 @@ class ValuePicker(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_group(self, step: int) -> None:
+        """To the first value of the next (step 1) or previous (-1) group, wrapping round."""
+        firsts = [
+            index
+            for index, target in enumerate(self._targets)
+            if target is not None and self._targets[index - 1] is None
+        ]
+        if not firsts:
+            return
+        here = self.options.highlighted or 0
+        current = max((i for i, first in enumerate(firsts) if first <= here), default=0)
+        self.options.highlighted = firsts[(current + step) % len(firsts)]
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
