@@ -37,6 +37,32 @@ class Format:
 # --- jsonl: ours -------------------------------------------------------------------------------
 
 
+def jsonl_line(record: Record) -> dict[str, Any]:
+    """The JSON object of one article in our jsonl: what JsonlWriter puts on a line."""
+    annotation, article = record.annotation, record.article
+    return {
+        "id": article.id,
+        "text": record.text,
+        # The keys of Prodigy's and spaCy's JSONL spans, so both read them as they are.
+        "spans": [
+            {"start": s.start, "end": s.end, "label": s.label, "text": s.text} for s in record.spans
+        ],
+        **record.doc_labels,
+        "note": annotation.note,
+        "status": annotation.status.value,
+        "annotator": record.annotator,
+        "meta": {
+            "title": article.title,
+            "source": article.location,
+            "outlet": article.outlet,
+            "date": article.date,
+            "text_sha": annotation.text_sha,
+            "updated": annotation.updated,
+            "seconds": annotation.seconds,
+        },
+    }
+
+
 class JsonlWriter:
     """One JSON object per article: its text, spans, document labels, note, status and meta."""
 
@@ -44,30 +70,7 @@ class JsonlWriter:
         self.out = out
 
     def write(self, record: Record) -> None:
-        annotation, article = record.annotation, record.article
-        line = {
-            "id": article.id,
-            "text": record.text,
-            # The keys of Prodigy's and spaCy's JSONL spans, so both read them as they are.
-            "spans": [
-                {"start": s.start, "end": s.end, "label": s.label, "text": s.text}
-                for s in record.spans
-            ],
-            **record.doc_labels,
-            "note": annotation.note,
-            "status": annotation.status.value,
-            "annotator": record.annotator,
-            "meta": {
-                "title": article.title,
-                "source": article.location,
-                "outlet": article.outlet,
-                "date": article.date,
-                "text_sha": annotation.text_sha,
-                "updated": annotation.updated,
-                "seconds": annotation.seconds,
-            },
-        }
-        self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+        self.out.write(orjson.dumps(jsonl_line(record), option=orjson.OPT_APPEND_NEWLINE))
 
     def close(self) -> None:
         pass

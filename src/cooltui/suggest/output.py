@@ -20,7 +20,7 @@ from typing import BinaryIO
 import orjson
 
 from cooltui.corpus import Article, CorpusError
-from cooltui.export.formats import JsonlWriter
+from cooltui.export.formats import jsonl_line
 from cooltui.export.record import DocLabels, Record
 from cooltui.model import Annotation
 from cooltui.scheme import Scheme
@@ -48,8 +48,6 @@ class SuggestionWriter:
     def __init__(self, suggester: Suggester, out: BinaryIO) -> None:
         self.suggester = suggester
         self.out = out
-        self.buffer = io.BytesIO()
-        self.writer = JsonlWriter(self.buffer, suggester.scheme)
         self.written = Written()
 
     def write(self, article: Article, text: str) -> None:
@@ -59,13 +57,8 @@ class SuggestionWriter:
         record = Record(
             ANNOTATOR, article, text, annotation, found.spans, self._groups(found), None
         )
-        # The exporter's writer knows neither suggested records nor span sources: its line is
-        # read back and given them, rather than built a second time here.
-        buffer = self.buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self.writer.write(record)
-        line = orjson.loads(buffer.getvalue())
+        # The exporter's line, with what only suggestions have: their status and rules.
+        line = jsonl_line(record)
         line["status"] = STATUS
         for item, span in zip(line["spans"], found.spans, strict=True):
             item["source"] = span.source
