@@ -7,7 +7,7 @@ EditRefused with the message to show. Offsets are indices into the article's nor
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -37,10 +37,10 @@ def _check_overlap(annotation: Annotation, span: Span, scheme: Scheme, ignore: S
             )
 
 
-def span_at(annotation: Annotation, offset: int) -> Span | None:
+def covering(spans: Iterable[Span], offset: int) -> Span | None:
     """The span covering `offset`, the shortest when spans overlap."""
-    covering = [s for s in annotation.spans if s.start <= offset < s.end]
-    return min(covering, key=lambda s: s.end - s.start) if covering else None
+    over = [s for s in spans if s.start <= offset < s.end]
+    return min(over, key=lambda s: s.end - s.start) if over else None
 
 
 def label_range(

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from cooltui.errors import CoolError
+from cooltui.errors import CoolError, read_user_file
 
 DEFAULT_SCHEME_NAME = "default.toml"
 
@@ -130,14 +130,9 @@ def default_scheme_path() -> Path:
 def load_scheme(path: Path | None = None) -> Scheme:
     """Read and validate a scheme file (the default one when `path` is None)."""
     path = default_scheme_path() if path is None else path
+    data = read_user_file(path, SchemeError, "scheme file", "check the --scheme path")
     try:
-        source = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise SchemeError(f"{path}: no such scheme file; check the --scheme path") from None
-    except IsADirectoryError:
-        raise SchemeError(f"{path}: is a folder; --scheme takes a TOML file") from None
-    except OSError as error:
-        raise SchemeError(f"{path}: cannot read the scheme ({error.strerror})") from None
+        source = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SchemeError(
             f"{path}: not UTF-8 (bad byte 0x{error.object[error.start]:02x} at offset "

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from cooltui.edits import (
     EditRefused,
+    covering,
     label_range,
     live_suggestions,
     move_edge,
     relabel,
     remove,
-    span_at,
     toggle_value,
 )
 from cooltui.model import Annotation, Span
@@ -66,7 +66,7 @@ def test_overlap_allowed_when_the_scheme_says_so(empty):
     annotation, _ = label_range(empty, TEXT, *at("Kapolsek Minas"), "ROLE", permissive)
     annotation, _ = label_range(annotation, TEXT, *at("Minas"), "LOC", permissive)
     assert len(annotation.spans) == 2
-    assert span_at(annotation, TEXT.index("Minas")).label == "LOC"  # the shortest
+    assert covering(annotation.spans, TEXT.index("Minas")).label == "LOC"  # the shortest
 
 
 @pytest.mark.parametrize(("start", "end"), [(8, 9), (5, 5)])

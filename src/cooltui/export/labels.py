@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from cooltui.errors import CoolError
+from cooltui.errors import CoolError, read_user_file
 from cooltui.scheme import Scheme
 
 OUTSIDE = "O"
@@ -74,15 +74,10 @@ def load_labels_map(spec: str) -> LabelsMap:
     if spec in BUILT_IN:
         return LabelsMap(spec, BUILT_IN[spec])
     path = Path(spec)
+    fix = f"give a JSON file or a built-in map ({', '.join(BUILT_IN)})"
+    raw = read_user_file(path, LabelsMapError, "labels map file", fix)
     try:
-        data = orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        known = ", ".join(BUILT_IN)
-        raise LabelsMapError(
-            f"{path}: no such labels map file; give a JSON file or a built-in map ({known})"
-        ) from None
-    except OSError as error:
-        raise LabelsMapError(f"{path}: cannot read the labels map ({error.strerror})") from None
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise LabelsMapError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(data, dict):

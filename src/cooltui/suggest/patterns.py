@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 
 import orjson
 
-from cooltui.errors import CoolError
+from cooltui.errors import CoolError, read_user_file
 from cooltui.suggest.rules import Candidate
 from cooltui.text import TokenIndex, normalise, tokenize
 
@@ -127,14 +127,7 @@ class Patterns:
         return bool(self.phrases or self.by_first or self.anywhere)
 
     def _load(self, path: Path) -> None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise PatternError(f"{path}: no such patterns file; check --patterns") from None
-        except IsADirectoryError:
-            raise PatternError(f"{path}: is a folder; --patterns takes a .jsonl file") from None
-        except OSError as error:
-            raise PatternError(f"{path}: cannot read it ({error.strerror or error})") from None
+        data = read_user_file(path, PatternError, "patterns file", "check --patterns")
         for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):
             if raw.strip():
                 self._add(_Line(path, number), raw)

@@ -522,8 +522,8 @@ class CoolApp(App[None]):
     # Suggestions
 
     def _suggestion_here(self) -> Span | None:
-        offset = self.reader.cursor_offset
-        return next((s for s in self._offered() if s.start <= offset < s.end), None)
+        """The suggestion on offer under the cursor (the reader shows just those on offer)."""
+        return self.reader.suggestion_at(self.reader.cursor_offset)
 
     def action_accept_suggestion(self) -> None:
         suggestion = self._suggestion_here()

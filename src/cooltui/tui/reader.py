@@ -23,6 +23,7 @@ from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from cooltui.corpus import Article
+from cooltui.edits import covering
 from cooltui.model import Span
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.text import TokenIndex
@@ -393,12 +394,10 @@ class Reader(TextArea, inherit_bindings=False):
     # What is under the cursor
 
     def span_at(self, offset: int) -> Span | None:
-        """The span covering `offset`, the shortest when spans overlap."""
-        covering = [s for s in self.spans if s.start <= offset < s.end]
-        return min(covering, key=lambda s: s.end - s.start) if covering else None
+        return covering(self.spans, offset)
 
     def suggestion_at(self, offset: int) -> Span | None:
-        return next((s for s in self.suggestions if s.start <= offset < s.end), None)
+        return covering(self.suggestions, offset)
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         self._show_span_at_cursor()
