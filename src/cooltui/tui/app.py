@@ -104,12 +104,7 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("quit", "quit", "Quit", "App", footer=True),
 )
 
-_MOTION_HELP = (
-    ("←→↑↓", "Move the cursor", "Move and select"),
-    ("ctrl+←→", "Move by word", "Move and select"),
-    ("home end pgup pgdn", "Line start/end, page", "Move and select"),
-    ("shift+←→↑↓", "Select (by whole tokens unless in character mode)", "Move and select"),
-    ("ctrl+shift+←→", "Select by token", "Move and select"),
+_APP_HELP = (
     ("esc", "Back to the reader", "App"),
     ("ctrl+p", "Command palette: every action", "App"),
 )
@@ -828,7 +823,14 @@ class CoolApp(App[None]):
 
     def key_rows(self) -> list[tuple[str, str, str]]:
         """Every key as the help shows it: (keys, what it does, section), from the live map."""
-        rows = list(_MOTION_HELP)
+        # The reader's own moves and selections, from its bindings (selections grow by whole
+        # tokens unless in character mode).
+        rows = [
+            (self.get_key_display(binding), binding.description, "Move and select")
+            for binding in Reader.BINDINGS
+            if isinstance(binding, Binding) and (binding.id or "").startswith("reader.")
+        ]
+        rows += _APP_HELP
         bindings = self.active_bindings
         for action in _ACTIONS:
             keys = [

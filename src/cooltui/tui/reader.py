@@ -94,8 +94,8 @@ class Reader(TextArea, inherit_bindings=False):
             for key, action, name, description in (
                 ("shift+up", "cursor_up", "up", "Select up"),
                 ("shift+down", "cursor_down", "down", "Select down"),
-                ("shift+left", "cursor_left", "left", "Select left"),
-                ("shift+right", "cursor_right", "right", "Select right"),
+                ("shift+left", "cursor_left", "left", "Select left, by token"),
+                ("shift+right", "cursor_right", "right", "Select right, by token"),
                 ("ctrl+shift+left", "cursor_word_left", "word_left", "Select word left"),
                 ("ctrl+shift+right", "cursor_word_right", "word_right", "Select word right"),
                 ("shift+home", "cursor_line_start", "line_start", "Select to line start"),
