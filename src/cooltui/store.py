@@ -96,7 +96,15 @@ class StoreError(CoolError):
 
 
 class StoreLocked(StoreError):
-    """Another cooltui is writing this annotator's store."""
+    """Another cooltui is writing this annotator's store; `holder` says which (pid, host)."""
+
+    def __init__(self, folder: Path, holder: str) -> None:
+        super().__init__(
+            f"{folder} is open in another cooltui ({holder}); "
+            f"open it read-only with {READ_ONLY_FLAG}"
+        )
+        self.folder = folder
+        self.holder = holder
 
 
 class StoreCorrupt(StoreError):
@@ -570,10 +578,7 @@ class _Lock:
         except OSError as error:
             os.close(fd)
             if error.errno in _RETRYABLE_LOCK:
-                raise StoreLocked(
-                    f"{folder} is open in another cooltui ({_holder(folder)}); "
-                    f"open it read-only with {READ_ONLY_FLAG}"
-                ) from None
+                raise StoreLocked(folder, _holder(folder)) from None
             raise StoreError(f"cannot lock {path}: {error.strerror}") from None
         lock = cls(folder, fd)
         lock.write_info()
@@ -587,10 +592,7 @@ class _Lock:
         try:
             lock.acquire()
         except filelock.Timeout:
-            raise StoreLocked(
-                f"{folder} is open in another cooltui ({_holder(folder)}); "
-                f"open it read-only with {READ_ONLY_FLAG}"
-            ) from None
+            raise StoreLocked(folder, _holder(folder)) from None
         result = cls(folder, None, lock)
         result.write_info()
         return result

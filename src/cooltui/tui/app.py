@@ -893,8 +893,7 @@ def build_app(
                 settings.store_dir, settings.annotator, read_only=read_only, on_state=on_state
             )
         except StoreLocked as error:
-            # The top bar says who holds the store; the hint to use --read-only is moot there.
-            reason.append(str(error).split("; ")[0])
+            reason.append(f"{error.folder} is open in another cooltui ({error.holder})")
             return Store.open(
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
