@@ -7,8 +7,9 @@ cooltui speaks offsets into the text, so the reader converts through a table of 
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import ClassVar
 
 from rich.style import Style
@@ -17,7 +18,9 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.reactive import reactive
+from textual.expand_tabs import expand_text_tabs_from_widths
+from textual.geometry import Region, clamp
+from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
@@ -29,6 +32,14 @@ from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.text import TokenIndex
 
 Location = tuple[int, int]
+
+Mark = tuple[int, int, int, Style]
+"""A styled stretch of a text line: layer (suggestions 0, under spans 1), start, end, style."""
+
+_MARK_ORDER = itemgetter(0, 1, 2)
+
+REPAINT_LINES_UP_TO = 32
+"""Changes to more spans than this (a new article, accepting all) repaint the whole reader."""
 
 
 class ArticleHeading(Static):
@@ -119,6 +130,12 @@ class Reader(TextArea, inherit_bindings=False):
         ),
     ]
 
+    # TextArea repaints all of itself for every cursor move; the watcher below repaints just
+    # the lines whose share of the selection changed.
+    selection: Reactive[Selection] = reactive(
+        Selection(), init=False, always_update=True, repaint=False
+    )
+
     snap: reactive[bool] = reactive(True)
     """Selections grow and shrink by whole tokens; off is character mode."""
 
@@ -140,13 +157,11 @@ class Reader(TextArea, inherit_bindings=False):
         self.spans: tuple[Span, ...] = ()
         self.suggestions: tuple[Span, ...] = ()
         self._line_starts = [0]
-        self._marks: dict[int, list[tuple[int, int, Style]]] = {}
+        self._marks: dict[int, list[Mark]] = {}
         # Rendered screen lines, keyed on what they show: only changed lines render again.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._wrap_info: object = None
-        self._span_pieces: dict[
-            tuple[int, int, str, bool], list[tuple[int, tuple[int, int, Style]]]
-        ] = {}
+        self._span_pieces: dict[tuple[int, int, str, bool], list[tuple[int, Mark]]] = {}
         self._label_styles = {
             label.name: Style(color=label.color, bold=True, underline=True)
             for label in scheme.labels
@@ -172,26 +187,56 @@ class Reader(TextArea, inherit_bindings=False):
         self._line_starts = starts
         self.tokens = TokenIndex(text)
         self._strips.clear()
-        self._marks = {}
         self._span_pieces.clear()
+        self.spans = self.suggestions = ()
+        self._marks = {}
         self.set_spans(spans, suggestions)
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
 
     def set_spans(self, spans: Sequence[Span], suggestions: Sequence[Span] = ()) -> None:
-        """Restyle for a new set of spans and suggestions."""
-        self.spans = tuple(spans)
-        self.suggestions = tuple(suggestions)
-        marks: dict[int, list[tuple[int, int, Style]]] = {}
-        for suggested, group in ((True, self.suggestions), (False, self.spans)):
-            for span in group:
-                for row, mark in self._pieces(span, suggested):
-                    marks.setdefault(row, []).append(mark)
-        self._marks = marks
-        self.refresh()
+        """Restyle for a new set of spans and suggestions, repainting only what changed."""
+        changed: list[Span] = []
+        for suggested, old, new in (
+            (True, self.suggestions, tuple(suggestions)),
+            (False, self.spans, tuple(spans)),
+        ):
+            if old is new:
+                continue
+            # An edit keeps the Span objects it doesn't touch: tell them apart by identity.
+            old_ids, new_ids = set(map(id, old)), set(map(id, new))
+            for span in old:
+                if id(span) not in new_ids:
+                    changed.append(span)
+                    for row, mark in self._pieces(span, suggested):
+                        self._marks[row].remove(mark)
+            for span in new:
+                if id(span) not in old_ids:
+                    changed.append(span)
+                    for row, mark in self._pieces(span, suggested):
+                        insort(self._marks.setdefault(row, []), mark, key=_MARK_ORDER)
+        self.spans, self.suggestions = tuple(spans), tuple(suggestions)
+        if len(changed) > REPAINT_LINES_UP_TO:
+            self.refresh()
+        else:
+            for span in changed:
+                self._refresh_range(span.start, span.end)
         self._show_span_at_cursor()
 
-    def _pieces(self, span: Span, suggested: bool) -> list[tuple[int, tuple[int, int, Style]]]:
+    def _refresh_range(self, start: int, end: int) -> None:
+        """Repaint the screen lines that show the text from `start` to `end`, if in view."""
+        self._refresh_rows(
+            self._screen_row(self.location_of(start)), self._screen_row(self.location_of(end))
+        )
+
+    def _refresh_rows(self, first: int, last: int) -> None:
+        """Repaint screen lines `first` to `last` (either order), those of them in view."""
+        top = max(min(first, last), round(self.scroll_y))
+        bottom = min(max(first, last), round(self.scroll_y) + self.size.height - 1)
+        if bottom >= top:
+            self.refresh_lines(top, bottom - top + 1)
+
+    def _pieces(self, span: Span, suggested: bool) -> list[tuple[int, Mark]]:
         """A span's styled stretch on each text line it covers; kept until the text changes,
         since an edit changes one span and restyling the other thousand would cost a frame."""
         key = (span.start, span.end, span.label, suggested)
@@ -199,14 +244,15 @@ class Reader(TextArea, inherit_bindings=False):
         if pieces is None:
             styles = self._suggestion_styles if suggested else self._label_styles
             style = styles.get(span.label, Style())
+            layer = 0 if suggested else 1
             row, column = self.location_of(span.start)
             end_row, end_column = self.location_of(span.end)
             pieces = []
             while row < end_row:
                 line_end = self._line_starts[row + 1] - 1 - self._line_starts[row]
-                pieces.append((row, (column, line_end, style)))
+                pieces.append((row, (layer, column, line_end, style)))
                 row, column = row + 1, 0
-            pieces.append((row, (column, end_column, style)))
+            pieces.append((row, (layer, column, end_column, style)))
             self._span_pieces[key] = pieces
         return pieces
 
@@ -239,7 +285,7 @@ class Reader(TextArea, inherit_bindings=False):
             cursor = self.selection.end
             shown = (max(top, start), min(bottom, end), cursor if start <= cursor <= end else None)
         marks = tuple(
-            mark for mark in self._marks.get(row, ()) if mark[0] <= last and mark[1] >= first
+            mark for mark in self._marks.get(row, ()) if mark[1] <= last and mark[2] >= first
         )
         key = (
             self.size,
@@ -256,9 +302,78 @@ class Reader(TextArea, inherit_bindings=False):
         )
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_line(y)
+            strip = self._render_section(row, first, last, marks)
             self._strips[key] = strip
         return strip
+
+    def _render_section(self, row: int, first: int, last: int, marks: Sequence[Mark]) -> Strip:
+        """Draw the wrapped section `first:last` of text line `row` as TextArea would, from that
+        stretch of the line alone: TextArea styles and renders the whole line for each of its
+        sections, which costs a millisecond a section on paragraphs of thousands of characters.
+        """
+        theme = self._theme
+        line = self.document[row]
+        at_line_end = last >= len(line)
+        section = Text(line[first:last], end="", no_wrap=True)
+        if at_line_end:
+            section.pad_right(1)  # room for the cursor after the last character
+
+        def stylize(style: Style, start: int, end: int) -> None:
+            # Clipped to the section; rich would read a negative end as counted from the end.
+            start, end = max(start, first) - first, min(end, last + 1) - first
+            if start < end:
+                section.stylize(style, start, end)
+
+        for _, start, end, style in marks:
+            stylize(style, start, end)
+        anchor, cursor = self.selection
+        top, bottom = sorted((anchor, cursor))
+        selection_style = theme.selection_style if theme else None
+        if anchor != cursor and top[0] <= row <= bottom[0] and selection_style:
+            if not line and row != cursor[0]:
+                # An empty line inside the selection shows a bar, as in TextArea.
+                section = Text("▌", end="")
+                section.stylize(Style(color=selection_style.bgcolor))
+            else:
+                start = top[1] if row == top[0] else 0
+                end = bottom[1] if row == bottom[0] else len(line)
+                stylize(selection_style, start, end)
+        cursor_row, cursor_column = cursor
+        cursor_style = theme.cursor_style if theme else None
+        on_this_line = cursor_row == row and (cursor_column < last or at_line_end)
+        if on_this_line and cursor_style and self._draw_cursor:
+            stylize(cursor_style, cursor_column, cursor_column + 1)
+        if "\t" in section.plain:
+            before = line.count("\t", 0, first)
+            widths = self.wrapped_document.get_tab_widths(row)
+            section = expand_text_tabs_from_widths(
+                section, widths[before : before + section.plain.count("\t")]
+            )
+        strip = Strip(section.render(self.app.console), cell_length=section.cell_len)
+        width = self.scrollable_content_region.width - self.gutter_width
+        strip = strip.extend_cell_length(width, theme.base_style if theme else None)
+        base_style = theme.base_style if theme and theme.base_style is not None else None
+        return strip.apply_style(base_style or self.rich_style)
+
+    def _watch_selection(self, previous: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous, selection)
+        # With the anchor kept, only the stretch the cursor crossed changed; otherwise the old
+        # selection and the new one both repaint.
+        ends = (previous.end, selection.end)
+        if previous.start != selection.start:
+            ends += (previous.start, selection.start)
+        rows = [self._screen_row(location) for location in ends]
+        self._refresh_rows(min(rows), max(rows))
+
+    def _screen_row(self, location: Location) -> int:
+        """The wrapped (screen) line of a location in the whole text."""
+        wrapped = self.wrapped_document
+        rows = wrapped._line_index_to_offsets
+        if not rows:
+            return 0
+        row, column = location
+        row = clamp(row, 0, len(rows) - 1)
+        return rows[row][bisect_right(wrapped.get_offsets(row), column)]
 
     def notify_style_update(self) -> None:
         self._strips.clear()
@@ -266,7 +381,7 @@ class Reader(TextArea, inherit_bindings=False):
 
     def get_line(self, line_index: int) -> Text:
         line = Text(self.document.get_line(line_index), end="", no_wrap=True)
-        for start, end, style in self._marks.get(line_index, ()):
+        for _, start, end, style in self._marks.get(line_index, ()):
             line.stylize(style, start, end)
         return line
 
@@ -410,15 +525,26 @@ class Reader(TextArea, inherit_bindings=False):
         span = self.span_at(offset) or next((s for s in self.spans if s.end == offset), None)
         mode = "" if self.snap else "character mode · "
         if span is not None:
-            self.border_subtitle = Content(f"{mode}{span.label}: {_short(span.text)}")
+            self._say(f"{mode}{span.label}: {_short(span.text)}")
             return
         suggestion = self.suggestion_at(offset)
         if suggestion is not None:
-            self.border_subtitle = Content(
+            self._say(
                 f"{mode}suggested {suggestion.label}: {_short(suggestion.text)} (enter accepts)"
             )
             return
-        self.border_subtitle = Content(mode.removesuffix(" · "))
+        self._say(mode.removesuffix(" · "))
+
+    def _say(self, text: str) -> None:
+        """Show `text` in the bottom border, repainting that border line only: setting
+        border_subtitle repaints the whole reader, a frame's worth on a long article."""
+        if self._border_subtitle is not None and self._border_subtitle.plain == text:
+            return
+        self._border_subtitle = Content(text)
+        # Dirty regions are given relative to the content, which the border and padding offset.
+        left, top = self.content_offset
+        width, height = self.outer_size
+        self.refresh(Region(-left, height - 1 - top, width, 1))
 
     def watch_snap(self) -> None:
         self._show_span_at_cursor()

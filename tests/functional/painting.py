@@ -1,0 +1,31 @@
+"""What a widget has left on screen, against a fresh paint of it.
+
+Widgets that repaint only the lines they think changed (the reader, the sidebar's rows) are
+checked with these: after any change, every line as last painted must equal the same line
+painted anew from nothing.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def painted(widget: Widget) -> dict[int, Strip]:
+    """Each line as it was last painted (lines never in view were never painted)."""
+    return dict(widget._styles_cache._cache)
+
+
+def stale_lines(widget: Widget) -> list[int]:
+    """The painted lines that differ from the same lines painted from nothing."""
+    shown = painted(widget)
+    assert shown, f"{widget} has not been painted"
+    widget._styles_cache.clear()
+    own_cache = getattr(widget, "_strips", None)
+    if own_cache is not None:
+        own_cache.clear()
+    width, height = widget.outer_size
+    widget.render_lines(Region(0, 0, width, height))
+    fresh = painted(widget)
+    return [y for y, strip in shown.items() if strip != fresh.get(y)]

@@ -1,0 +1,147 @@
+"""The reader draws what TextArea would, and repaints every line whose look changed.
+
+The reader draws each wrapped section from its own stretch of text and repaints only the lines a
+cursor move touches; both are shortcuts past TextArea, so both are checked against it: each
+section equals TextArea's own drawing of that line, and what is on screen after any key equals a
+fresh paint of the whole reader.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from painting import painted, stale_lines
+from textual.app import App, ComposeResult
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+
+from cooltui.model import Span
+from cooltui.scheme import load_scheme
+from cooltui.tui.reader import Reader
+
+SCHEME = load_scheme()
+PARAGRAPH = (
+    "Kapolsek Minas Kompol Wan Mantazakka bersama Kompol lain di Polsek Minas menggelar "
+    "Cooling System menjelang Pemilu 2024 di Kecamatan Minas, Kabupaten Siak, Riau. "
+)
+# Long paragraphs that wrap many times, an empty line, a tab, and a last line with no newline.
+TEXT = PARAGRAPH * 6 + "\n\n" + "Kolom\tdengan\ttab " * 8 + "\n" + PARAGRAPH * 3 + "\nAkhir"
+
+
+def spans_of(text: str) -> tuple[Span, ...]:
+    spans = []
+    for word, label in (("Kompol", "RANK"), ("Wan Mantazakka", "PER"), ("Polsek Minas", "ORG")):
+        start = text.find(word)
+        while start >= 0:
+            spans.append(Span(start, start + len(word), label, word))
+            start = text.find(word, start + 1)
+    return tuple(sorted(spans, key=lambda s: s.start))
+
+
+class ReaderApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Reader(SCHEME, id="reader")
+
+    def on_mount(self) -> None:
+        reader = self.query_one(Reader)
+        reader.show_article(TEXT, spans_of(TEXT), suggestions=(Span(0, 8, "ROLE", "Kapolsek"),))
+        reader.focus()
+
+
+def textarea_lines(reader: Reader) -> list[list]:
+    """Every visible line as TextArea itself draws it, with no cache of ours in the way."""
+    return [list(TextArea._render_line(reader, y)) for y in range(reader.size.height)]
+
+
+def reader_lines(reader: Reader) -> list[list]:
+    reader._strips.clear()
+    return [list(reader.render_line(y)) for y in range(reader.size.height)]
+
+
+SELECTIONS = [
+    Selection((0, 0), (0, 0)),
+    Selection((0, 5), (0, 40)),  # inside one section
+    Selection((0, 60), (0, 400)),  # across sections of one line
+    Selection((0, 300), (3, 10)),  # across lines and the empty line
+    Selection((3, 10), (0, 300)),  # the same, cursor at the top
+    Selection((2, 0), (2, 0)),  # the cursor on the empty line
+    Selection((0, len(PARAGRAPH) * 6), (0, len(PARAGRAPH) * 6)),  # after the last character
+    Selection((2, 3), (2, 30)),  # across tabs
+    Selection((5, 5), (5, 5)),  # the last line, with no newline
+]
+
+
+@pytest.mark.parametrize("size", [(40, 30), (90, 30)])
+@pytest.mark.parametrize("selection", SELECTIONS, ids=str)
+async def test_each_section_is_drawn_as_textarea_draws_its_line(size, selection):
+    app = ReaderApp()
+    async with app.run_test(size=size) as pilot:
+        reader = app.query_one(Reader)
+        reader.selection = selection
+        reader.scroll_cursor_visible()
+        await pilot.pause()
+        assert reader_lines(reader) == textarea_lines(reader)
+        reader.blur()
+        await pilot.pause()
+        assert reader_lines(reader) == textarea_lines(reader), "without focus: no cursor"
+
+
+async def test_what_is_on_screen_after_any_key_equals_a_fresh_paint():
+    keys = ["right", "shift+right", "shift+right", "shift+down", "shift+down", "shift+left",
+            "down", "down", "shift+up", "shift+up", "shift+up", "left", "ctrl+right",
+            "shift+end", "end", "right", "pagedown", "shift+pageup", "up", "home",
+            "shift+down", "ctrl+home", "shift+right", "tab", "tab", "shift+tab"]  # fmt: skip
+    rng = random.Random(4)
+    keys += rng.choices(["up", "down", "left", "right", "shift+up", "shift+down",
+                         "shift+left", "shift+right", "ctrl+left", "ctrl+right"], k=60)  # fmt: skip
+    app = ReaderApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        reader = app.query_one(Reader)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            assert stale_lines(reader) == [], key
+
+
+async def test_the_border_names_the_span_under_the_cursor_on_screen():
+    app = ReaderApp()
+    async with app.run_test(size=(90, 20)) as pilot:
+        reader = app.query_one(Reader)
+        reader.move_to(TEXT.index("Wan"))
+        await pilot.pause()
+        bottom = painted(reader)[reader.outer_size.height - 1].text
+        assert "PER: Wan Mantazakka" in bottom
+        reader.move_to(TEXT.index("bersama"))
+        await pilot.pause()
+        bottom = painted(reader)[reader.outer_size.height - 1].text
+        assert "PER" not in bottom
+        assert stale_lines(reader) == []
+
+
+async def test_span_edits_restyle_and_repaint_as_a_fresh_start_would():
+    """Spans and suggestions added and removed one by one end as if shown from the start."""
+    app = ReaderApp()
+    rng = random.Random(7)
+    async with app.run_test(size=(60, 24)) as pilot:
+        reader = app.query_one(Reader)
+        reader.move_to(TEXT.index("Kolom") - 40)
+        await pilot.pause()
+        spans, suggestions = list(reader.spans), list(reader.suggestions)
+        for step in range(60):
+            start = rng.randrange(0, len(TEXT) - 60)
+            # Some cross a line end, some are suggestions; some steps remove instead.
+            span = Span(start, start + rng.choice([3, 12, 45]), rng.choice(["PER", "LOC"]), "x")
+            group = suggestions if step % 3 == 0 else spans
+            if group and rng.random() < 0.4:
+                group.remove(rng.choice(group))
+            elif span not in group:
+                group.append(span)
+            reader.set_spans(sorted(spans), sorted(suggestions))
+            await pilot.pause()
+            assert stale_lines(reader) == [], step
+        marks = {row: list(found) for row, found in reader._marks.items() if found}
+        reader.spans = reader.suggestions = ()
+        reader._marks = {}
+        reader.set_spans(sorted(spans), sorted(suggestions))
+        assert marks == reader._marks
