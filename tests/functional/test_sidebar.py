@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from painting import painted, stale_lines
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -290,3 +291,31 @@ async def test_rich_colour_names_and_unknown_labels_and_values_render():
         assert "p PER" in screen_text(app)
     assert label_style("bright_red").foreground.ansi == 9
     assert label_style("#e5c07b").foreground.hex == "#E5C07B"
+
+
+async def test_rows_on_screen_after_edits_and_hovers_equal_a_fresh_paint():
+    """Rows repaint one by one after an edit: none may be left showing what it was."""
+    app = SidebarApp(ANNOTATION)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        sidebar = app.query_one(Sidebar)
+        annotation = ANNOTATION
+        edits = [
+            lambda a: a.with_doc_labels("themes", ["PERSATUAN"]),
+            lambda a: a.with_spans([*a.spans, Span(37, 44, "PER", "bersama")]),
+            lambda a: a.remove_span(SPANS[1]),
+            lambda a: a.with_spans([*a.spans, Span(52, 56, "PER", "lain")]),
+            lambda a: a.with_doc_labels("themes", []),
+        ]
+        for edit in edits:
+            annotation = edit(annotation)
+            sidebar.show(annotation)
+            await pilot.pause()
+            for rows_widget in sidebar.query(SidebarRows):
+                if rows_widget.display:
+                    assert stale_lines(rows_widget) == [], rows_widget.id
+        spans = sidebar.spans
+        for y in (2, 3, 0, 3):
+            await pilot.hover(spans, offset=(2, y))
+            await pilot.pause()
+            assert stale_lines(spans) == [], y

@@ -18,9 +18,11 @@ from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -29,10 +31,15 @@ from cooltui.scheme import LabelGroup, Scheme
 
 SUGGESTED_MARK = "✦"
 
+"""Marks a document label value that the suggester proposes (text, so it survives NO_COLOR)."""
+
 TEXTS_PER_LABEL = 8
 """Distinct span texts listed under each label; a long article's full list helps nobody and
 re-laying out a thousand rows on every edit would slow the keys down."""
-"""Marks a document label value that the suggester proposes (text, so it survives NO_COLOR)."""
+
+SUGGESTIONS_LISTED = 12
+"""Suggestions listed, in text order; a long article can have hundreds (tab and enter in the
+reader reach them all)."""
 
 _SPAN_TEXT_MAX = 80
 _NOTE_LINES = 3
@@ -57,6 +64,7 @@ def first_key(keys: str) -> str:
     return keys.split(",", maxsplit=1)[0].strip()
 
 
+@lru_cache(maxsize=8192)
 def one_line(text: str, limit: int = _SPAN_TEXT_MAX) -> str:
     """A span's text on one line: whitespace runs (line breaks too) become one space."""
     flat = " ".join(text.split())
@@ -109,7 +117,11 @@ Row = tuple[Content, object | None]
 
 
 class SidebarRows(Widget, can_focus=False):
-    """Lines of content, one row each (never wrapped), some of which can be clicked."""
+    """Lines of content, one row each (never wrapped), some of which can be clicked.
+
+    Each row is drawn on its own and kept: after an edit only the rows that changed repaint
+    (a new span changes a count or two among a hundred rows).
+    """
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {"sidebar-rows--hover"}
@@ -134,6 +146,8 @@ class SidebarRows(Widget, can_focus=False):
         super().__init__(id=id, classes=classes)
         self._rows: list[Row] = []
         self._hover: int | None = None
+        self._strips: dict[int, Strip] = {}
+        self._strips_width = 0
 
     @property
     def lines(self) -> list[str]:
@@ -141,19 +155,51 @@ class SidebarRows(Widget, can_focus=False):
         return [content.plain for content, _ in self._rows]
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        # Rows never wrap: only a change in their number changes the size.
-        layout = len(rows) != len(self._rows)
-        self._rows = list(rows)
-        self._hover = None
-        self.refresh(layout=layout)
+        previous, self._rows = self._rows, list(rows)
+        self._set_hover(None)
+        if len(previous) != len(self._rows):
+            # Rows never wrap: only a change in their number changes the size.
+            self._strips.clear()
+            self.refresh(layout=True)
+            return
+        for y, ((content, _), (before, _)) in enumerate(zip(self._rows, previous, strict=True)):
+            if content is not before and content != before:
+                self._refresh_row(y)
 
-    def render(self) -> Content:
-        lines = [content for content, _ in self._rows]
-        if self._hover is not None and self._hover < len(lines):
-            lines[self._hover] = lines[self._hover].stylize(
-                self.get_visual_style("sidebar-rows--hover", partial=True)
-            )
-        return Content("\n").join(lines)
+    def _refresh_row(self, y: int) -> None:
+        self._strips.pop(y, None)
+        self.refresh(Region(0, y, self.size.width, 1))
+
+    def _set_hover(self, row: int | None) -> None:
+        if row != self._hover:
+            for y in (self._hover, row):
+                if y is not None:
+                    self._refresh_row(y)
+            self._hover = row
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if width != self._strips_width:
+            self._strips.clear()
+            self._strips_width = width
+        strip = self._strips.get(y)
+        if strip is None:
+            strip = self._render_row(y, width)
+            self._strips[y] = strip
+        return strip
+
+    def _render_row(self, y: int, width: int) -> Strip:
+        if y >= len(self._rows):
+            return Strip.blank(width, self.visual_style.rich_style)
+        content = self._rows[y][0]
+        if y == self._hover:
+            content = content.stylize(self.get_visual_style("sidebar-rows--hover", partial=True))
+        strips = Visual.to_strips(self, content, width, 1, self.visual_style)
+        return strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Rows never wrap, so the height is known without rendering.
@@ -166,15 +212,10 @@ class SidebarRows(Widget, can_focus=False):
         return offset.y if self._rows[offset.y][1] is not None else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        row = self._row_at(event)
-        if row != self._hover:
-            self._hover = row
-            self.refresh()
+        self._set_hover(self._row_at(event))
 
     def on_leave(self, _: events.Leave) -> None:
-        if self._hover is not None:
-            self._hover = None
-            self.refresh()
+        self._set_hover(None)
 
     def on_click(self, event: events.Click) -> None:
         row = self._row_at(event)
@@ -412,21 +453,23 @@ class Sidebar(Vertical):
 
     def _suggestion_rows(self, suggestions: Sequence[Span]) -> list[Row]:
         heading = Content.styled(f"suggested ({len(suggestions)})", "bold $text-muted")
-        return [
-            (heading, None),
-            *(
-                (
-                    Content.assemble(
-                        f"  {SUGGESTED_MARK} ",
-                        self._label_name(span.label),
-                        " ",
-                        (one_line(span.text), "$text-muted"),
-                    ),
-                    (span,),
-                )
-                for span in suggestions
-            ),
-        ]
+        rows: list[Row] = [(heading, None)]
+        rows.extend(
+            (
+                Content.assemble(
+                    f"  {SUGGESTED_MARK} ",
+                    self._label_name(span.label),
+                    " ",
+                    (one_line(span.text), "$text-muted"),
+                ),
+                (span,),
+            )
+            for span in suggestions[:SUGGESTIONS_LISTED]
+        )
+        if len(suggestions) > SUGGESTIONS_LISTED:
+            more = f"  … {len(suggestions) - SUGGESTIONS_LISTED} more in the text"
+            rows.append((Content.styled(more, "dim"), None))
+        return rows
 
     @on(SidebarRows.Clicked)
     def _row_clicked(self, event: SidebarRows.Clicked) -> None:
