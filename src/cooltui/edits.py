@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from itertools import accumulate
 from typing import Literal
 
 from cooltui.errors import CoolError
@@ -148,9 +149,7 @@ def live_suggestions(
     """
     turned_down = {span.key for span in rejected}
     starts = [span.start for span in spans]
-    reach: list[int] = []  # reach[i]: the furthest end among spans[:i + 1]
-    for span in spans:
-        reach.append(max(span.end, reach[-1]) if reach else span.end)
+    reach = list(accumulate((span.end for span in spans), max))  # furthest end of spans[:i + 1]
     live = []
     for suggestion in suggestions:
         if suggestion.key in turned_down:

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from cooltui.corpus import Article, Corpus, CorpusError
@@ -56,6 +57,9 @@ GC_AT_LEAST_EVERY = 60.0
 """Python's full garbage collections take up to ~40 ms at 100,000 articles: instead of letting
 them fall on a key press, the app runs them when the user pauses, at most every 10 s, and at
 least once a minute. Reference counting frees everything else as it goes."""
+
+SAVING_SHOWN_AFTER = 0.3
+"""Seconds a save may run before the footer says "saving…"."""
 
 StoreOpener = Callable[[Callable[[SaveState], None]], Store]
 
@@ -111,7 +115,11 @@ _APP_HELP = (
 
 
 class SaveStatus(Static):
-    """The store's save state, bottom right: it stays red until the data is on disk."""
+    """The store's save state, bottom right: it stays red until the data is on disk.
+
+    "saving…" shows only for a save still running after SAVING_SHOWN_AFTER: saves take a few
+    milliseconds, and flashing it on every key would cost two repaints a key for nothing.
+    """
 
     DEFAULT_CSS = """
     SaveStatus { width: auto; padding: 0 1; }
@@ -119,7 +127,23 @@ class SaveStatus(Static):
     SaveStatus.-saving { color: $text-muted; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._saving_timer: Timer | None = None
+
     def show(self, state: SaveState | None, read_only: bool) -> None:
+        if state is not None and state.kind == "saving" and not read_only:
+            if self._saving_timer is None and not self.has_class("-failed"):
+                self._saving_timer = self.set_timer(
+                    SAVING_SHOWN_AFTER, lambda: self._paint(state, read_only)
+                )
+            return
+        self._paint(state, read_only)
+
+    def _paint(self, state: SaveState | None, read_only: bool) -> None:
+        if self._saving_timer is not None:
+            self._saving_timer.stop()
+            self._saving_timer = None
         self.set_class(state is not None and state.kind == "failed", "-failed")
         self.set_class(state is not None and state.kind == "saving", "-saving")
         if read_only:
@@ -132,6 +156,8 @@ class SaveStatus(Static):
             text = "saving…".ljust(14)  # as wide as "saved 14:03:07": no re-layout
         else:
             text = f"saved {time.strftime('%H:%M:%S', time.localtime(state.at))}"
+        if text == str(self.content):
+            return
         # Only a change of width needs a layout pass, which costs a whole-screen repaint.
         self.update(Content(text), layout=len(text) != len(str(self.content)))
 
@@ -379,9 +405,13 @@ class CoolApp(App[None]):
         last = self._offered_for
         if last is None or last[0] is not annotation or last[1] is not self.suggestions:
             self._offered_for = (annotation, self.suggestions)
-            self._offered_spans = live_suggestions(
+            offered = live_suggestions(
                 self.suggestions.spans, annotation.spans, annotation.rejected
             )
+            # Most edits leave the offer as it was: keep the same tuple, which the reader and
+            # the sidebar recognise by identity and skip.
+            if offered != self._offered_spans:
+                self._offered_spans = offered
         return self._offered_spans
 
     def _refresh_top(self) -> None:
@@ -397,7 +427,9 @@ class CoolApp(App[None]):
         top.set_class(self.store.read_only, "-read-only")
         if self.store.read_only:
             parts.append(f"READ-ONLY: {self.read_only_reason or 'opened read-only'}")
-        top.update(Content(" · ".join(parts)), layout=False)
+        text = " · ".join(parts)
+        if text != str(top.content):
+            top.update(Content(text), layout=False)
 
     def _next_unfinished(self, after: str | None) -> str | None:
         """The first article after `after` (wrapping around) that is not done or skipped."""

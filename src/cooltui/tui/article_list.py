@@ -22,6 +22,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events, on, work
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -256,6 +257,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._progress: tuple[int, int] | None = None
         """(checked, of) while a body search runs."""
         self._center_pending = False
+        # Drawn rows, keyed on what they show: scrolling one row redraws one, not a screenful.
+        self._strips: LRUCache[tuple[ListRow, int, bool, bool], Strip] = LRUCache(512)
         self.set_rows(rows)
 
     # --- the app's API ---------------------------------------------------------------------------
@@ -290,7 +293,7 @@ class ArticleList(ScrollView, can_focus=True):
         apply_filter, rather than vanishing from under the cursor while the user works on it.
         """
         index = self._index.get(row.id)
-        if index is None:
+        if index is None or self._rows[index] == row:
             return
         self._rows[index] = row
         self._refresh_position(self._position_of(index))
@@ -397,9 +400,21 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _render_row(self, position: int, width: int) -> Strip:
         row = self._rows[self._shown[position]]
+        highlighted, current = position == self._cursor, row.id == self._current
+        key = (row, width, highlighted, current)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._draw_row(row, width, highlighted, current)
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
+    def _draw_row(self, row: ListRow, width: int, highlighted: bool, current: bool) -> Strip:
         style = self.get_component_rich_style
-        extra = _HIGHLIGHT if position == self._cursor else _PLAIN
-        current = row.id == self._current
+        extra = _HIGHLIGHT if highlighted else _PLAIN
         title_style = (
             style("article-list--title", "article-list--current", *extra)
             if current
