@@ -118,6 +118,9 @@ async def keys(settings: Settings, presses: int) -> None:
             await pilot.press(*keys)
             await pilot.pause()
 
+        # The harness's own cost: a key bound to nothing still goes through Pilot's waits (two
+        # walks over every widget) and the app's key dispatch. Every figure below includes it.
+        report("ui_key_unbound", await timed(lambda: press("f20"), presses))
         report("ui_key_cursor_move", await timed(lambda: press("right"), presses))
         report("ui_key_cursor_down", await timed(lambda: press("down"), presses))
 
