@@ -1276,7 +1276,8 @@ class Store:
         self._journal_lines += lines
 
     def _failed(self, job: _Job, error: Exception) -> str:
-        """Put a failed job's work back (nothing is dropped) and schedule a retry."""
+        """Put a failed job's work back (nothing is dropped) and schedule a retry; returns the
+        reason in a few words, for the footer (the full message, with the file, is kept)."""
         if not job.journal_done:
             self._pending[:0] = job.lines
         self._dirty.update(number for number, _, _, _ in job.shards)
@@ -1285,16 +1286,17 @@ class Store:
         self._next_retry = time.monotonic() + delay
         self._failed_attempt = job.attempt
         if isinstance(error, OSError):
+            short = "disk full" if error.errno == errno.ENOSPC else str(error.strerror or error)
             where = f" ({error.filename})" if error.filename else ""
             reason = f"{error.strerror or error}{where}"
         else:
-            reason = f"{type(error).__name__}: {error}"
+            short = reason = f"{type(error).__name__}: {error}"
         self._error = (
             f"not saved: {reason}; {len(self._unsaved)} article(s) waiting, retrying every "
             f"{self.retry_delays[-1]:g} s"
         )
         self._cond.notify_all()
-        return self._error
+        return short
 
     def _written_up_to(self, job: _Job) -> bool:
         """Record a successful job; True if nothing is left to write."""

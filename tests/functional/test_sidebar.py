@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from painting import painted, stale_lines
+from painting import stale_lines
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message

@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from cooltui.corpus import Article, Corpus, CorpusError
 from cooltui.edits import (
@@ -44,6 +44,7 @@ from cooltui.store import SaveState, Store, StoreError, StoreLocked
 from cooltui.suggest import Dateline, Suggester, Suggestions
 from cooltui.tui.article_list import ArticleList
 from cooltui.tui.help import HelpScreen
+from cooltui.tui.key_bar import KeyBar, KeyItem
 from cooltui.tui.pickers import NoteEditor, ValuePicker
 from cooltui.tui.reader import ArticleHeading, Reader
 from cooltui.tui.sidebar import Sidebar
@@ -66,27 +67,28 @@ StoreOpener = Callable[[Callable[[SaveState], None]], Store]
 
 @dataclass(frozen=True)
 class _Action:
-    """An app binding: its id (the scheme's [keys] name), action, description, help section."""
+    """An app binding: its id (the scheme's [keys] name), action, description, help section,
+    and its short name in the footer (empty: not in the footer)."""
 
     id: str
     action: str
     description: str
     section: str
-    footer: bool = False
+    footer: str = ""
 
 
 # The reader binds next_span and previous_span itself; they are listed here for help and palette.
 _READER_ACTIONS = frozenset({"next_span", "previous_span"})
 
 _ACTIONS: tuple[_Action, ...] = (
-    _Action("done", "done", "Done, next", "Article", footer=True),
-    _Action("skip", "skip", "Skip", "Article", footer=True),
+    _Action("done", "done", "Done, next", "Article", footer="done"),
+    _Action("skip", "skip", "Skip", "Article", footer="skip"),
     _Action("flag", "flag", "Flag", "Article"),
     _Action("next_article", "next_article", "Next article", "Article"),
     _Action("previous_article", "previous_article", "Previous article", "Article"),
     _Action("next_unfinished", "next_unfinished", "Next unfinished", "Article"),
-    _Action("edit_note", "edit_note", "Note", "Article", footer=True),
-    _Action("undo", "undo", "Undo", "Article", footer=True),
+    _Action("edit_note", "edit_note", "Note", "Article", footer="note"),
+    _Action("undo", "undo", "Undo", "Article", footer="undo"),
     _Action("redo", "redo", "Redo", "Article"),
     _Action("remove_span", "remove_span", "Remove span (or reject a suggestion)", "Spans"),
     _Action("next_span", "next_span", "Next span", "Spans"),
@@ -96,16 +98,16 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("span_end_left", "move_edge('end', -1)", "Span end ←", "Spans"),
     _Action("span_end_right", "move_edge('end', 1)", "Span end →", "Spans"),
     _Action("char_mode", "char_mode", "Token/character selection", "Move and select"),
-    _Action("find", "find", "Find in the article", "Move and select", footer=True),
+    _Action("find", "find", "Find in the article", "Move and select", footer="find"),
     _Action("find_next", "find_next", "Find the next match", "Move and select"),
     _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes"),
     _Action("accept_suggestion", "accept_suggestion", "Accept the suggestion", "Suggestions"),
     _Action("accept_all_suggestions", "accept_all_suggestions", "Accept all", "Suggestions"),
     _Action("toggle_suggestions", "toggle_suggestions", "Show/hide suggestions", "Suggestions"),
     _Action("toggle_list", "toggle_list", "Show/hide the list", "App"),
-    _Action("filter", "filter", "Filter the list", "App", footer=True),
-    _Action("help", "help", "Help", "App", footer=True),
-    _Action("quit", "quit", "Quit", "App", footer=True),
+    _Action("filter", "filter", "Filter the list", "App", footer="filter"),
+    _Action("help", "help", "Help", "App", footer="help"),
+    _Action("quit", "quit", "Quit", "App", footer="quit"),
 )
 
 _APP_HELP = (
@@ -144,12 +146,13 @@ class SaveStatus(Static):
         if self._saving_timer is not None:
             self._saving_timer.stop()
             self._saving_timer = None
-        self.set_class(state is not None and state.kind == "failed", "-failed")
-        self.set_class(state is not None and state.kind == "saving", "-saving")
+        kind = "read-only" if read_only else state.kind if state is not None else "saved"
+        self.set_class(kind == "failed", "-failed")
+        self.set_class(kind == "saving", "-saving")
         if read_only:
             text = "read-only"
         elif state is None:
-            text = ""
+            text = "all saved"  # nothing saved yet this session, and nothing waiting
         elif state.kind == "failed":
             text = f"NOT SAVED: {state.error or 'error'}, retrying"
         elif state.kind == "saving":
@@ -183,7 +186,7 @@ class CoolApp(App[None]):
             DEFAULT_APP_KEYS[action.id],
             action.action,
             action.description,
-            show=action.footer,
+            show=bool(action.footer),
             id=f"app.{action.id}",
         )
         for action in _ACTIONS
@@ -268,7 +271,7 @@ class CoolApp(App[None]):
                 yield Input(placeholder="find in the article: Enter selects, Esc closes", id="find")
             yield Sidebar(self.scheme, id="sidebar")
         with Horizontal(id="bottom"):
-            yield Footer(id="footer")
+            yield KeyBar(id="footer")
             yield SaveStatus(id="save-status")
 
     def on_mount(self) -> None:
@@ -283,6 +286,7 @@ class CoolApp(App[None]):
         }
         if remapped:
             self.set_keymap(remapped)
+        self.query_one(KeyBar).set_keys(self._footer_keys())
         self.query_one("#filter").display = False
         self.query_one("#find").display = False
         self.articles.set_rows([self._row(article) for article in self.corpus])
@@ -878,6 +882,21 @@ class CoolApp(App[None]):
             if value.key
         ]
         return rows
+
+    def _footer_keys(self) -> list[KeyItem]:
+        """The footer's keys, each as its first key in the live map (the scheme may remap)."""
+        first_keys: dict[str, str] = {}
+        for active in self.active_bindings.values():
+            if active.binding.id:
+                first_keys.setdefault(active.binding.id, self.get_key_display(active.binding))
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette")
+        return [
+            KeyItem(
+                first_keys[f"app.{action.id}"], action.description, action.footer, action.action
+            )
+            for action in _ACTIONS
+            if action.footer and f"app.{action.id}" in first_keys
+        ] + [KeyItem(self.get_key_display(palette), "Commands", "commands", "command_palette")]
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.scheme, self.key_rows(), QUERY_HELP))

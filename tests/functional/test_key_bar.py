@@ -1,0 +1,79 @@
+"""The footer's keys: fitted to the terminal's width, from the live key map, clickable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cooltui.scheme import default_scheme_path
+from cooltui.settings import Settings
+from cooltui.tui.app import CoolApp, build_app
+from cooltui.tui.help import HelpScreen
+from cooltui.tui.key_bar import KeyBar, KeyItem
+
+
+def footer_text(app: CoolApp) -> str:
+    bar = app.query_one(KeyBar)
+    return app.screen._compositor.render_strips()[bar.region.y].text
+
+
+def make_app(tmp_path: Path, seeds: Path, scheme: Path | None = None) -> CoolApp:
+    return build_app(
+        Settings.resolve(corpus=[seeds], store=tmp_path / "ann", annotator="alice", scheme=scheme)
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((200, 60), "a Done, next  s Skip  c Note  u Undo  ^f Find in the article"),
+        ((120, 40), "? Help  q Quit"),
+        ((80, 24), "a done s skip c note u undo ^f find / filter ? help q quit"),
+    ],
+)
+async def test_every_main_key_shows_in_the_longest_form_that_fits(tmp_path, seeds, size, expected):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        line = footer_text(app)
+        assert expected in line
+        # Nothing is cut: even the last key, the command palette's, is whole.
+        assert "^p commands" in line.lower()
+    app.store.close()
+
+
+async def test_too_narrow_drops_keys_from_the_end_but_keeps_help():
+    bar = KeyBar(keep="help")
+    items = [KeyItem(k, f"Long {k} words", k * 3, k) for k in "abcdefg"]
+    bar.set_keys([*items[:3], KeyItem("?", "Help", "help", "help"), *items[3:]])
+    shown = bar.fitted(24)
+    keys = [key for key, _, _ in shown]
+    assert "?" in keys and keys[0] == "a"
+    assert 1 + sum(len(k) + 1 + len(d) + g for k, d, g in shown) - shown[-1][2] <= 24
+    assert keys != ["a", "b", "c", "?", *"defg"], "some keys must go at this width"
+
+
+async def test_remapped_keys_show_as_remapped(tmp_path, seeds):
+    scheme = tmp_path / "scheme.toml"
+    scheme.write_text(
+        default_scheme_path().read_text(encoding="utf-8") + '\n[keys]\nhelp = "f1"\n',
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path, seeds, scheme)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        line = footer_text(app)
+        assert "f1 Help" in line and "? Help" not in line
+    app.store.close()
+
+
+async def test_clicking_a_key_runs_its_action(tmp_path, seeds):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        column = footer_text(app).index("? Help")
+        await pilot.click(KeyBar, offset=(column + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+    app.store.close()
