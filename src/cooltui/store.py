@@ -65,6 +65,11 @@ DEFAULT_SHARDS = 1024
 HISTORY_LIMIT = 1000
 """How many edits can be undone (undo and redo together); older ones are forgotten."""
 
+HISTORY_BYTES = 32 * 2**20
+"""The most the undo history keeps, in journal bytes: an edit journals its article's whole record
+before and after, so on a long article with a thousand spans (~300 KB an edit) the history holds
+about a hundred edits, and opening the store never has to read more than this."""
+
 HOT_SHARDS = 8
 """How many shards stay parsed in memory (those used last); the others are kept as bytes."""
 
@@ -474,6 +479,14 @@ def _journal_ops(raw: bytes, path: Path) -> tuple[list[tuple[dict[str, Any], byt
     return ops, len(raw) - len(tail), bool(tail)
 
 
+def _annotation_problem(record: dict[str, Any]) -> str | None:
+    try:
+        Annotation.from_dict(record)
+    except RecordError as error:
+        return str(error)
+    return None
+
+
 def _op_problem(op: Any) -> str | None:
     if type(op) is not dict or op.get("op") not in ("edit", "undo", "redo"):
         return "not an edit, undo or redo"
@@ -487,12 +500,10 @@ def _op_problem(op: Any) -> str | None:
         record = op.get(side)
         if record is None:
             continue
+        # The rest of a record is checked when it is used (applied at open, undone, listed):
+        # checking every span of a long history here made opening take seconds.
         if _record_problem(record) or record["id"] != op["id"]:
             return f"the {side} record is not an annotation of {op['id']!r}"
-        try:
-            Annotation.from_dict(record)
-        except RecordError as error:
-            return f"the {side} record: {error}"
     return None
 
 
@@ -508,8 +519,7 @@ class _History:
         for op, line in ops:
             kind = op["op"]
             if kind == "edit":
-                self.undo.append(_Entry(op["id"], float(op["at"]), line))
-                self.redo.clear()
+                self.push(_Entry(op["id"], float(op["at"]), line))
                 self.state[op["id"]] = op["after"]
             elif kind == "undo" and self.undo:
                 entry = self.undo.pop()
@@ -519,6 +529,15 @@ class _History:
                 entry = self.redo.pop()
                 self.undo.append(entry)
                 self.state[entry.article_id] = entry.records()[1]
+
+    def push(self, entry: _Entry) -> None:
+        """A new edit: it can be undone, the redo stack is gone, and the oldest edits go when
+        the history passes HISTORY_LIMIT edits or HISTORY_BYTES."""
+        self.undo.append(entry)
+        self.redo.clear()
+        size = sum(len(e.line) for e in self.undo)
+        while size > HISTORY_BYTES and len(self.undo) > 1:
+            size -= len(self.undo.popleft().line)
 
     @property
     def compact_lines(self) -> int:
@@ -870,7 +889,11 @@ class Store:
             i for i, record in state.items() if record is not None and i not in self._where
         )
         for article_id in sorted(stale):
-            self._apply(article_id, state[article_id])
+            record = state[article_id]
+            problem = None if record is None else _annotation_problem(record)
+            if problem:
+                raise _corrupt(self.path, [(self.path / HISTORY, f"{article_id}: {problem}")])
+            self._apply(article_id, record)
         if self.read_only:
             self._dirty.clear()  # applied in memory only
         elif stale:
@@ -977,7 +1000,13 @@ class Store:
                 for e in reversed(self._history.undo)
                 if article_id is None or e.article_id == article_id
             ][:limit]
-        return [e.public() for e in entries]
+        try:
+            return [e.public() for e in entries]
+        except RecordError as error:
+            raise StoreError(
+                f"{self.path / HISTORY}: a damaged edit in the undo history ({error}); "
+                f"`cooltui store recover {self.annotator}` starts the history afresh"
+            ) from None
 
     @property
     def can_undo(self) -> bool:
@@ -1052,6 +1081,13 @@ class Store:
             entry = source[-1]
             before, after = entry.records()
             record, other = (before, after) if kind == "undo" else (after, before)
+            problem = None if record is None else _annotation_problem(record)
+            if problem:
+                raise StoreError(
+                    f"{self.path / HISTORY}: the edit to {kind} is damaged ({problem}); nothing "
+                    f"was changed (`cooltui store recover {self.annotator}` starts the history "
+                    "afresh)"
+                )
             self._apply(entry.article_id, record)
             if kind == "undo":
                 history.redo.append(history.undo.pop())
@@ -1155,9 +1191,7 @@ class Store:
 
     def _edit(self, entry: _Entry, after: dict[str, Any] | None) -> None:
         self._apply(entry.article_id, after)
-        history = self._history
-        history.undo.append(entry)
-        history.redo.clear()
+        self._history.push(entry)
         self._queue(entry.line, entry.article_id)
 
     def _queue(self, line: bytes, article_id: str) -> None:
@@ -1307,7 +1341,11 @@ class Store:
         self._failures = 0
         for number, _, data, version in job.shards:
             self._shards[number].storage.written(version, data)
-        if self._journal_lines > self._history.compact_lines + HISTORY_LIMIT:
+        # Compacted when it holds a whole history more than the history itself, in edits or bytes.
+        if (
+            self._journal_lines > self._history.compact_lines + HISTORY_LIMIT
+            or self._journal_size > 2 * HISTORY_BYTES
+        ):
             self._compact_due = True
         self._cond.notify_all()
         return not self._has_work()

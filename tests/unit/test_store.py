@@ -900,3 +900,42 @@ def test_the_store_does_not_import_the_ui_toolkits() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_damaged_record_deep_in_the_history_is_refused_when_undone(store_dir: Path) -> None:
+    """Opening reads a long history fast (records are checked when used): a damaged span in an
+    old edit is found when that edit is undone, and nothing is changed."""
+    with Store.open(store_dir, "alice") as store:
+        store.save(ann("a1", note="v1"))
+        store.save(ann("a1", note="v2"))
+    journal = store_dir / "alice" / HISTORY
+    lines = journal.read_bytes().splitlines(keepends=True)
+    op = orjson.loads(lines[-1])
+    assert op["before"] is not None  # the edit from v1 to v2
+    op["before"]["spans"] = [{"start": 5, "end": 2, "label": "PER", "text": "x"}]
+    journal.write_bytes(b"".join(lines[:-1]) + orjson.dumps(op) + b"\n")
+    with Store.open(store_dir, "alice") as store:
+        current = store.get("a1")
+        with pytest.raises(StoreError, match="the edit to undo is damaged"):
+            store.undo()
+        assert store.get("a1") == current
+        with pytest.raises(StoreError, match="damaged edit in the undo history"):
+            store.history()
+
+
+def test_the_history_keeps_at_most_its_byte_budget(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a long article each edit journals a big record: the history is bounded in bytes too,
+    and the journal is compacted to it, so that opening never reads an unbounded file."""
+    monkeypatch.setattr(store_module, "HISTORY_BYTES", 20_000)
+    big = "x" * 2_000
+    with Store.open(store_dir, "alice") as store:
+        for n in range(40):
+            store.save(ann("a1", note=f"{n} {big}"))
+        store.flush()
+        assert 3 <= len(store.history()) <= 10
+        for _ in range(len(store.history())):
+            assert store.undo() is not None
+        assert not store.can_undo
+    assert (store_dir / "alice" / HISTORY).stat().st_size <= 2 * 20_000 + 5_000
