@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
 import pytest
@@ -319,3 +320,29 @@ async def test_rows_on_screen_after_edits_and_hovers_equal_a_fresh_paint():
             await pilot.hover(spans, offset=(2, y))
             await pilot.pause()
             assert stale_lines(spans) == [], y
+
+
+async def test_span_rows_after_many_edits_equal_a_fresh_grouping():
+    """An edit regroups only the labels it touched: the rows must still be a fresh grouping's."""
+    app = SidebarApp(ANNOTATION)
+    rng = random.Random(3)
+    words = TEXT.split()
+    async with app.run_test(size=(80, 60)) as pilot:
+        await pilot.pause()
+        sidebar = app.query_one(Sidebar)
+        annotation = ANNOTATION
+        for _ in range(40):
+            if annotation.spans and rng.random() < 0.4:
+                annotation = annotation.remove_span(rng.choice(annotation.spans))
+            else:
+                word = rng.choice(words)
+                start = TEXT.index(word)
+                span = Span(start, start + len(word), rng.choice(["PER", "ORG", "GONE"]), word)
+                if not annotation.overlapping(span):
+                    annotation = annotation.add_span(span)
+            sidebar.show(annotation)
+            shown = [row[0].plain for row in sidebar._span_rows(annotation.spans)]
+            sidebar._label_rows.clear()
+            sidebar._grouped = ()
+            assert shown == [row[0].plain for row in sidebar._span_rows(annotation.spans)]
+        await pilot.pause()

@@ -328,6 +328,10 @@ class Sidebar(Vertical):
         self._shown: dict[str, object] = {}
         # Which occurrence of a "Kompol ×2" row the next click goes to.
         self._next_occurrence: dict[tuple[Span, ...], int] = {}
+        # The spans section's rows of each label, kept between edits: an edit regroups only
+        # the labels of the spans it added or removed, not all thousand spans.
+        self._label_rows: dict[str, list[Row]] = {}
+        self._grouped: tuple[Span, ...] = ()
         self._article_id: str | None = None
         self.show(None)
 
@@ -359,6 +363,8 @@ class Sidebar(Vertical):
         if annotation.article_id != self._article_id:
             self._article_id = annotation.article_id
             self._next_occurrence.clear()
+            self._label_rows.clear()
+            self._grouped = ()
         for group in self.scheme.groups:
             chosen = annotation.doc_labels.get(group.name, ())
             if self._changed(f"group:{group.name}", (chosen, suggested)):
@@ -415,25 +421,37 @@ class Sidebar(Vertical):
         return Content.styled(label, label_style(found.color) if found else "bold")
 
     def _span_rows(self, spans: Sequence[Span]) -> list[Row]:
+        before, self._grouped = self._grouped, tuple(spans)
+        # An edit keeps the Span objects it doesn't touch: tell them apart by identity.
+        kept, now = set(map(id, before)), set(map(id, spans))
+        touched = {s.label for s in before if id(s) not in now}
+        touched.update(s.label for s in spans if id(s) not in kept)
+        for label in touched:
+            same = [s for s in spans if s.label == label]
+            self._label_rows[label] = self._label_group(label, same)
         rows: list[Row] = [(Content.styled(f"spans ({len(spans)})", "bold underline"), None)]
         if not spans:
             hint = "  none yet: select text, press a label key"
             return [*rows, (Content.styled(hint, "dim"), None)]
-        by_label: dict[str, dict[str, list[Span]]] = {
-            label.name: {} for label in self.scheme.labels
-        }
+        known = [label.name for label in self.scheme.labels]
+        others = sorted(set(self._label_rows) - set(known))
+        for label in [*known, *others]:
+            rows.extend(self._label_rows.get(label, ()))
+        return rows
+
+    def _label_group(self, label: str, spans: Sequence[Span]) -> list[Row]:
+        """A label's heading with its count, then its first TEXTS_PER_LABEL distinct texts."""
+        if not spans:
+            return []
+        texts: dict[str, list[Span]] = {}
         for span in spans:
-            by_label.setdefault(span.label, {}).setdefault(one_line(span.text), []).append(span)
-        for label, texts in by_label.items():
-            if not texts:
-                continue
-            count = sum(len(same) for same in texts.values())
-            rows.append((Content.assemble(self._label_name(label), f" ({count})"), None))
-            shown = list(texts.items())[:TEXTS_PER_LABEL]
-            rows.extend((_span_row(text, len(same)), tuple(same)) for text, same in shown)
-            if len(texts) > len(shown):
-                more = f"  … {len(texts) - len(shown)} more (tab walks through every span)"
-                rows.append((Content.styled(more, "dim"), None))
+            texts.setdefault(one_line(span.text), []).append(span)
+        rows: list[Row] = [(Content.assemble(self._label_name(label), f" ({len(spans)})"), None)]
+        shown = list(texts.items())[:TEXTS_PER_LABEL]
+        rows.extend((_span_row(text, len(same)), tuple(same)) for text, same in shown)
+        if len(texts) > len(shown):
+            more = f"  … {len(texts) - len(shown)} more (tab walks through every span)"
+            rows.append((Content.styled(more, "dim"), None))
         return rows
 
     def _review_rows(self, review: Sequence[Span]) -> list[Row]:
