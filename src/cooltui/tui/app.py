@@ -238,6 +238,12 @@ class CoolApp(App[None]):
         self._done_this_session = 0
         self._find_from = 0
         self._add_scheme_bindings()
+        # The scheme's [keys] table, as a Textual keymap (binding id: keys).
+        self._remapped = {
+            f"app.{binding}": keys
+            for binding, keys in scheme.app_keys.items()
+            if keys != DEFAULT_APP_KEYS[binding]
+        }
 
     def post_message_from_store(self, state: SaveState) -> None:
         self.post_message(self.StoreState(state))
@@ -279,13 +285,8 @@ class CoolApp(App[None]):
             # No room for three columns: the list starts hidden (B or / shows it).
             self.query_one("#list-column").display = False
         self.screen.set_class(self.size.width < 100, "-narrow")
-        remapped = {
-            f"app.{binding}": keys
-            for binding, keys in self.scheme.app_keys.items()
-            if keys != DEFAULT_APP_KEYS[binding]
-        }
-        if remapped:
-            self.set_keymap(remapped)
+        if self._remapped:
+            self.set_keymap(self._remapped)
         self.query_one(KeyBar).set_keys(self._footer_keys())
         self.query_one("#filter").display = False
         self.query_one("#find").display = False
@@ -867,14 +868,10 @@ class CoolApp(App[None]):
             if isinstance(binding, Binding) and (binding.id or "").startswith("reader.")
         ]
         rows += _APP_HELP
-        bindings = self.active_bindings
+        keys = self._live_keys()
         for action in _ACTIONS:
-            keys = [
-                self.get_key_display(active.binding)
-                for active in bindings.values()
-                if active.binding.id == f"app.{action.id}"
-            ]
-            rows.append((" ".join(keys) or "–", action.description, action.section))
+            shown = " ".join(keys.get(f"app.{action.id}", ()))
+            rows.append((shown or "–", action.description, action.section))
         rows += [(label.key, f"Label {label.name}", "Label") for label in self.scheme.labels] + [
             (value.key, f"Toggle {group.name} {value.name}", "Themes")
             for group in self.scheme.groups
@@ -883,19 +880,30 @@ class CoolApp(App[None]):
         ]
         return rows
 
+    def _live_keys(self) -> dict[str, list[str]]:
+        """Each binding id's keys as shown, remapped as the scheme says, whatever has focus.
+
+        Not the active bindings: while an input has focus those leave out every printable key.
+        """
+        keys: dict[str, list[str]] = {}
+        for node in (self.reader, self):
+            bindings = node._bindings.copy()
+            if self._remapped:
+                bindings.apply_keymap(self._remapped)
+            for found in bindings.key_to_bindings.values():
+                for binding in found:
+                    if binding.id:
+                        keys.setdefault(binding.id, []).append(self.get_key_display(binding))
+        return keys
+
     def _footer_keys(self) -> list[KeyItem]:
-        """The footer's keys, each as its first key in the live map (the scheme may remap)."""
-        first_keys: dict[str, str] = {}
-        for active in self.active_bindings.values():
-            if active.binding.id:
-                first_keys.setdefault(active.binding.id, self.get_key_display(active.binding))
+        """The footer's keys, each shown as its first key."""
+        keys = self._live_keys()
         palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette")
         return [
-            KeyItem(
-                first_keys[f"app.{action.id}"], action.description, action.footer, action.action
-            )
+            KeyItem(keys[f"app.{action.id}"][0], action.description, action.footer, action.action)
             for action in _ACTIONS
-            if action.footer and f"app.{action.id}" in first_keys
+            if action.footer and f"app.{action.id}" in keys
         ] + [KeyItem(self.get_key_display(palette), "Commands", "commands", "command_palette")]
 
     def action_help(self) -> None:
