@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from cooltui.model import Status
@@ -382,3 +383,37 @@ class TestReadOnly:
             second.store.close()
         first.store.close()
         assert [s.label for s in saved(tmp_path, FIRST).spans] == ["MEDIA"]
+
+
+class TestKeysInABurst:
+    """Over SSH keys often arrive together: what follows a key that opens a field goes into it."""
+
+    @staticmethod
+    def burst(app: CoolApp, keys: str) -> None:
+        """Queue keys at once, as one read from a slow connection delivers them."""
+        for key in keys.split():
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+    async def test_typing_right_after_ctrl_f_goes_into_the_find_field(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            first = app.article.id
+            self.burst(app, "ctrl+f m i n a s")
+            await pilot.pause()
+            assert app.query_one("#find", Input).value == "minas"
+            assert app.article.id == first and app.statuses.get(first, Status.TODO) is Status.TODO
+            self.burst(app, "enter r")  # back in the reader at once: r labels the match
+            await pilot.pause()
+            assert [(s.label, s.text) for s in app.annotation.spans] == [("RANK", "Minas")]
+        app.store.close()
+
+    async def test_typing_right_after_slash_goes_into_the_filter(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            self.burst(app, "slash d u m a i")
+            await pilot.pause()
+            assert app.query_one("#filter", Input).value == "dumai"
+            assert not any(status is Status.DONE for status in app.statuses.values())
+        app.store.close()

@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from cooltui.corpus import Article, Corpus, CorpusError
@@ -68,13 +69,15 @@ StoreOpener = Callable[[Callable[[SaveState], None]], Store]
 @dataclass(frozen=True)
 class _Action:
     """An app binding: its id (the scheme's [keys] name), action, description, help section,
-    and its short name in the footer (empty: not in the footer)."""
+    its short name in the footer (empty: not in the footer), and whether it opens a field or a
+    screen (see _OPENS)."""
 
     id: str
     action: str
     description: str
     section: str
     footer: str = ""
+    opens: bool = False
 
 
 # The reader binds next_span and previous_span itself; they are listed here for help and palette.
@@ -87,7 +90,7 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("next_article", "next_article", "Next article", "Article"),
     _Action("previous_article", "previous_article", "Previous article", "Article"),
     _Action("next_unfinished", "next_unfinished", "Next unfinished", "Article"),
-    _Action("edit_note", "edit_note", "Note", "Article", footer="note"),
+    _Action("edit_note", "edit_note", "Note", "Article", footer="note", opens=True),
     _Action("undo", "undo", "Undo", "Article", footer="undo"),
     _Action("redo", "redo", "Redo", "Article"),
     _Action("remove_span", "remove_span", "Remove span (or reject a suggestion)", "Spans"),
@@ -98,17 +101,26 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("span_end_left", "move_edge('end', -1)", "Span end ←", "Spans"),
     _Action("span_end_right", "move_edge('end', 1)", "Span end →", "Spans"),
     _Action("char_mode", "char_mode", "Token/character selection", "Move and select"),
-    _Action("find", "find", "Find in the article", "Move and select", footer="find"),
+    _Action("find", "find", "Find in the article", "Move and select", footer="find", opens=True),
     _Action("find_next", "find_next", "Find the next match", "Move and select"),
-    _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes"),
+    _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes", opens=True),
     _Action("accept_suggestion", "accept_suggestion", "Accept the suggestion", "Suggestions"),
     _Action("accept_all_suggestions", "accept_all_suggestions", "Accept all", "Suggestions"),
     _Action("toggle_suggestions", "toggle_suggestions", "Show/hide suggestions", "Suggestions"),
     _Action("toggle_list", "toggle_list", "Show/hide the list", "App"),
-    _Action("filter", "filter", "Filter the list", "App", footer="filter"),
-    _Action("help", "help", "Help", "App", footer="help"),
+    _Action("filter", "filter", "Filter the list", "App", footer="filter", opens=True),
+    _Action("help", "help", "Help", "App", footer="help", opens=True),
     _Action("quit", "quit", "Quit", "App", footer="quit"),
 )
+
+_OPENS = frozenset(action.action for action in _ACTIONS if action.opens)
+"""Actions that move the keyboard to a field or a screen run as priority bindings: the app runs
+them as the key arrives, so that keys arriving in the same read (over a slow link, say) go to
+the field. Otherwise the reader would take "minas" after ctrl+f as m, i, n, a (done), s (skip).
+A field that types the key (the filter, the note) still gets it: Textual leaves out priority keys
+the focused widget would type."""
+
+_OPENS_AND_CLOSES = _OPENS | {"focus_reader", "submit_field"}
 
 _APP_HELP = (
     ("esc", "Back to the reader", "App"),
@@ -188,10 +200,17 @@ class CoolApp(App[None]):
             action.description,
             show=bool(action.footer),
             id=f"app.{action.id}",
+            priority=action.opens,
         )
         for action in _ACTIONS
         if action.id not in _READER_ACTIONS
-    ] + [Binding("escape", "focus_reader", "Reader", show=False, id="app.focus_reader")]
+    ] + [
+        # Priority, like the openers (see _OPENS): the keys after them go back to the reader.
+        Binding(
+            "escape", "focus_reader", "Reader", show=False, id="app.focus_reader", priority=True
+        ),
+        Binding("enter", "submit_field", "Done", show=False, id="app.submit_field", priority=True),
+    ]
 
     class StoreState(Message):
         """The store's writer thread reports a save state."""
@@ -300,7 +319,7 @@ class CoolApp(App[None]):
         self.save_status.show(None, self.store.read_only)
         first = self._next_unfinished(after=None) or (self.corpus.articles[0].id)
         self.open_article(first)
-        self.reader.focus()
+        self._focus(self.reader)
 
     def on_key(self) -> None:
         self._last_key = time.monotonic()
@@ -320,6 +339,18 @@ class CoolApp(App[None]):
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.width < 100, "-narrow")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The openers and closers belong to the main screen; over help or a picker, its own
+        # keys apply. Enter is the fields' only; elsewhere it accepts a suggestion.
+        if action == "submit_field":
+            return self.focused is not None and self.focused.id in ("find", "filter")
+        return action not in _OPENS_AND_CLOSES or self.screen is self.screen_stack[0]
+
+    def _focus(self, widget: Widget) -> None:
+        """Focus `widget` now: Widget.focus() waits its turn in the queue, and the keys after an
+        opener (see _OPENS) would go to the old focus."""
+        self.screen.set_focus(widget)
 
     @property
     def reader(self) -> Reader:
@@ -651,7 +682,7 @@ class CoolApp(App[None]):
     @on(Sidebar.SpanChosen)
     def _sidebar_span(self, message: Sidebar.SpanChosen) -> None:
         self._focus_span(message.span)
-        self.reader.focus()
+        self._focus(self.reader)
 
     def action_pick_labels(self) -> None:
         if self.annotation is not None:
@@ -756,20 +787,20 @@ class CoolApp(App[None]):
     @on(ArticleList.Selected)
     def _list_selected(self, message: ArticleList.Selected) -> None:
         self.open_article(message.article_id)
-        self.reader.focus()
+        self._focus(self.reader)
 
     def action_toggle_list(self) -> None:
         column = self.query_one("#list-column")
         column.display = not column.display
         if not column.display:
-            self.reader.focus()
+            self._focus(self.reader)
 
     def action_filter(self) -> None:
         column = self.query_one("#list-column")
         column.display = True
         field = self.query_one("#filter", Input)
         field.display = True
-        field.focus()
+        self._focus(field)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, message: Input.Changed) -> None:
@@ -781,10 +812,6 @@ class CoolApp(App[None]):
             return
         message.input.border_subtitle = ""
         self.articles.apply_filter(query, self._facts, self._body)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.articles.focus()
 
     def _facts(self, article_id: str) -> ArticleFacts | None:
         annotation = self.store.get(article_id) if article_id in self.statuses else None
@@ -810,18 +837,13 @@ class CoolApp(App[None]):
     def action_find(self) -> None:
         field = self.query_one("#find", Input)
         field.display = True
-        field.focus()
+        self._focus(field)
         field.action_select_all()  # typing replaces the last query; Enter repeats it
         self._find_from = self.reader.cursor_offset
 
     @on(Input.Changed, "#find")
     def _find_as_typed(self, message: Input.Changed) -> None:
         self._find(message.value, self._find_from, quiet=True)
-
-    @on(Input.Submitted, "#find")
-    def _find_submitted(self, message: Input.Submitted) -> None:
-        message.input.display = False
-        self.reader.focus()
 
     def action_find_next(self) -> None:
         query = self.query_one("#find", Input).value
@@ -850,11 +872,21 @@ class CoolApp(App[None]):
             begin, end = self.reader.tokens.snap(begin, end)
         self.reader.select_range(begin, end)
 
+    def action_submit_field(self) -> None:
+        """Enter in the find field selects the match and goes back to the reader; in the
+        filter, it goes to the list."""
+        field = self.focused
+        if field is not None and field.id == "find":
+            field.display = False
+            self._focus(self.reader)
+        elif field is not None and field.id == "filter":
+            self._focus(self.articles)
+
     def action_focus_reader(self) -> None:
         for field in self.query(Input):
             if field.has_focus and (field.id == "find" or not field.value):
                 field.display = False
-        self.reader.focus()
+        self._focus(self.reader)
 
     # Help, palette, quitting
 
