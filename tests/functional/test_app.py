@@ -417,3 +417,22 @@ class TestKeysInABurst:
             assert app.query_one("#filter", Input).value == "dumai"
             assert not any(status is Status.DONE for status in app.statuses.values())
         app.store.close()
+
+
+class TestNarrowTerminals:
+    async def test_the_list_hides_below_100_columns_and_comes_back(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            column = app.query_one("#list-column")
+            assert not column.display  # no room at launch
+            await pilot.press("B")
+            assert column.display  # shown on request
+            await pilot.press("B")
+            assert not column.display
+            await pilot.resize_terminal(120, 40)
+            assert column.display and not app.screen.has_class("-narrow")
+            await pilot.resize_terminal(80, 24)
+            assert not column.display and app.screen.has_class("-narrow")
+            assert app.focused is app.reader
+        app.store.close()

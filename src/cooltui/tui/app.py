@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
@@ -59,6 +59,9 @@ GC_AT_LEAST_EVERY = 60.0
 """Python's full garbage collections take up to ~40 ms at 100,000 articles: instead of letting
 them fall on a key press, the app runs them when the user pauses, at most every 10 s, and at
 least once a minute. Reference counting frees everything else as it goes."""
+
+NARROW_BELOW = 100
+"""Columns under which the list is hidden and the sidebar slims (see app.tcss)."""
 
 SAVING_SHOWN_AFTER = 0.3
 """Seconds a save may run before the footer says "saving…"."""
@@ -300,10 +303,10 @@ class CoolApp(App[None]):
             yield SaveStatus(id="save-status")
 
     def on_mount(self) -> None:
-        if self.size.width < 100:
+        if self.size.width < NARROW_BELOW:
             # No room for three columns: the list starts hidden (B or / shows it).
             self.query_one("#list-column").display = False
-        self.screen.set_class(self.size.width < 100, "-narrow")
+        self.screen.set_class(self.size.width < NARROW_BELOW, "-narrow")
         if self._remapped:
             self.set_keymap(self._remapped)
         self.query_one(KeyBar).set_keys(self._footer_keys())
@@ -337,8 +340,12 @@ class CoolApp(App[None]):
         if self._gc_was_enabled:
             gc.enable()
 
-    def on_resize(self) -> None:
-        self.screen.set_class(self.size.width < 100, "-narrow")
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_BELOW  # self.size is still the old one here
+        if narrow != self.screen.has_class("-narrow"):
+            # Crossing into narrow hides the list, as at launch; crossing back shows it.
+            self.query_one("#list-column").display = not narrow
+        self.screen.set_class(narrow, "-narrow")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The openers and closers belong to the main screen; over help or a picker, its own
