@@ -7,7 +7,7 @@ Each key is timed in the UI thread's CPU time from the press until the app is id
 sleeps while it waits for idle; the store's writer thread runs beside the UI on the other core
 and is timed apart (`ui_writer_cpu_ms_per_save`). First paint is timed from building the app
 (corpus from its cache, store opened) to the first idle screen; the seeds alone are measured
-the same way.
+the same way, and the big corpus again after the key session, with its undo history in the store.
 
     python bench/ui.py [--articles 100000] [--presses 200]
 """
@@ -177,6 +177,12 @@ async def main() -> None:
             print(f"ui_first_paint_{name}_s={statistics.median(paints):.3f} s")
             print(f"ui_first_paint_{name}_max_s={max(paints):.3f} s")
         await keys(big, options.presses)
+        # Next morning: the same store now carries the session's edits of the long article,
+        # each journalled whole (the undo history), which opening has to read.
+        paints = [await first_paint(big, (120, 40)) for _ in range(options.paints)]
+        print(f"ui_first_paint_after_session_s={statistics.median(paints):.3f} s")
+        journal = big.store_dir / "bench" / "history.jsonl"
+        print(f"ui_journal_after_session_mb={journal.stat().st_size / 2**20:.0f} MB")
 
 
 if __name__ == "__main__":
