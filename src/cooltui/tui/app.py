@@ -808,6 +808,7 @@ class CoolApp(App[None]):
         field = self.query_one("#filter", Input)
         field.display = True
         self._focus(field)
+        self.articles.prepare_filter()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, message: Input.Changed) -> None:

@@ -257,6 +257,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._progress: tuple[int, int] | None = None
         """(checked, of) while a body search runs."""
         self._center_pending = False
+        self._folding_started = False
         # Drawn rows, keyed on what they show: scrolling one row redraws one, not a screenful.
         self._strips: LRUCache[tuple[ListRow, int, bool, bool], Strip] = LRUCache(512)
         self.set_rows(rows)
@@ -532,6 +533,18 @@ class ArticleList(ScrollView, can_focus=True):
             self.border_subtitle = f"{len(self._shown):,}/{total:,}"
         else:
             self.border_subtitle = f"{total:,}"
+
+    def prepare_filter(self) -> None:
+        """Fold every row's title for matching, in the background, before the first query
+        needs it (a filter that comes first folds what is left itself)."""
+        if not self._folding_started:
+            self._folding_started = True
+            self._fold_rows(list(self._rows))
+
+    @work(thread=True, group="article-list-fold")
+    def _fold_rows(self, rows: list[ListRow]) -> None:
+        for row in rows:
+            row.haystack  # noqa: B018 (folds it and keeps it on the row)
 
     @work(thread=True, exclusive=True, group="article-list-body")
     def _search_bodies(
