@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 
 import pytest
+from painting import stale_lines
 from rich.cells import cell_len
 from textual import events
 from textual.app import App, ComposeResult
@@ -365,3 +366,20 @@ async def test_an_empty_list_says_so() -> None:
         widget.set_rows(make_rows(3))
         await pilot.pause()
         assert widget.highlighted_id == "a000000"
+
+
+async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
+    """Scrolling moves the drawn rows instead of drawing them again: none may be left stale,
+    the highlight and a row whose status changed included."""
+    app = ListApp(make_rows(500))
+    async with app.run_test(size=(60, 20)) as pilot:
+        widget = app.query_one(ArticleList)
+        keys = ["down"] * 30 + ["pagedown", "up", "up"] + ["up"] * 25 + ["end", "pageup", "down"]
+        for n, key in enumerate(keys):
+            await pilot.press(key)
+            if n == 20:  # a status changes, then the list scrolls in the same frame
+                row = next(r for r in make_rows(500) if r.id == widget.highlighted_id)
+                widget.update_row(ListRow(row.id, row.title, row.outlet, row.date, Status.DONE))
+                await pilot.press("down")
+            await pilot.pause()
+            assert stale_lines(widget) == [], key

@@ -92,6 +92,8 @@ async def test_what_is_on_screen_after_any_key_equals_a_fresh_paint():
             "down", "down", "shift+up", "shift+up", "shift+up", "left", "ctrl+right",
             "shift+end", "end", "right", "pagedown", "shift+pageup", "up", "home",
             "shift+down", "ctrl+home", "shift+right", "tab", "tab", "shift+tab"]  # fmt: skip
+    # Line by line past the bottom edge and back past the top: each key scrolls by one line.
+    keys += ["down"] * 24 + ["shift+down"] * 4 + ["up"] * 32
     rng = random.Random(4)
     keys += rng.choices(["up", "down", "left", "right", "shift+up", "shift+down",
                          "shift+left", "shift+right", "ctrl+left", "ctrl+right"], k=60)  # fmt: skip
@@ -145,3 +147,21 @@ async def test_span_edits_restyle_and_repaint_as_a_fresh_start_would():
         reader._marks = {}
         reader.set_spans(sorted(spans), sorted(suggestions))
         assert marks == reader._marks
+
+
+async def test_a_scroll_right_after_an_edit_keeps_no_stale_line():
+    """Lines still in view are kept across a scroll, except those an edit in the same frame
+    changed: those must be drawn anew."""
+    app = ReaderApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        reader = app.query_one(Reader)
+        await pilot.pause()
+        for row in range(2, 8):
+            start = reader.offset_of((0, reader.wrapped_document.get_offsets(0)[row]))
+            span = Span(start, start + 4, "LOC", TEXT[start : start + 4])
+            if any(span.overlaps(s) for s in reader.spans):
+                continue
+            reader.set_spans(sorted((*reader.spans, span)), reader.suggestions)
+            reader.scroll_to(y=reader.scroll_y + 1, animate=False)  # in the same frame
+            await pilot.pause()
+            assert stale_lines(reader) == [], row

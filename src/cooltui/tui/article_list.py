@@ -25,13 +25,13 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from cooltui.errors import CoolError
 from cooltui.model import Status
 from cooltui.query import ArticleFacts, ListRow, Query
+from cooltui.tui.scrolling import KeepsScrolledLines
 
 FactsLookup = Callable[[str], ArticleFacts | None]
 BodyLookup = Callable[[str], str]
@@ -120,7 +120,7 @@ class _BodyMatches(Message, bubble=False):
         self.done = done
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(KeepsScrolledLines, can_focus=True):
     """The corpus as a list of articles: status, title, outlet and date; filterable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

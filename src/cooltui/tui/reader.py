@@ -30,6 +30,7 @@ from cooltui.edits import covering
 from cooltui.model import Span
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.text import TokenIndex
+from cooltui.tui.scrolling import KeepsScrolledLines
 
 Location = tuple[int, int]
 
@@ -65,7 +66,7 @@ class ArticleHeading(Static):
         self.update(Content.assemble(article.title, "\n", (facts, "dim not bold"), note))
 
 
-class Reader(TextArea, inherit_bindings=False):
+class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
     """The article text, read-only, with spans styled in their labels' colours."""
 
     DEFAULT_CSS = """
