@@ -6,8 +6,10 @@ import threading
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from painting import stale_lines
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -15,7 +17,7 @@ from textual.pilot import Pilot
 
 from cooltui.model import Status
 from cooltui.query import ArticleFacts, ListRow, parse_query
-from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList
+from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList, _truncate
 
 GROUPS = ("themes", "activity")
 STATUSES = list(Status)
@@ -383,3 +385,19 @@ async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
                 await pilot.press("down")
             await pilot.pause()
             assert stale_lines(widget) == [], key
+
+
+@given(
+    text=st.lists(
+        st.sampled_from(["a", " ", "é", "e\u0301", "\u0301", "漢", "–", "😀", "\u200b"]),
+        max_size=80,
+    ).map("".join),
+    width=st.integers(min_value=1, max_value=40),
+)
+@example(text="\u0301" * 60 + "abc" * 10, width=10)  # a head of zero-width marks
+def test_truncating_a_title_cuts_as_the_whole_text_would(text: str, width: int) -> None:
+    """Titles are cut from their head only; the result is what cutting the whole text gives."""
+    cut = _truncate(text, width)
+    whole = text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+    assert cut == whole
+    assert cell_len(cut) <= width

@@ -74,7 +74,13 @@ def _truncate(text: str, width: int) -> str:
         return ""
     if _cells(text) <= width:
         return text
-    return set_cell_size(text, width - 1) + "…"
+    # Only the head can show: rich splits the whole text into graphemes, a long title costs
+    # several times a short one. A head of 2 * width characters is enough unless it is mostly
+    # zero-width marks.
+    head = text[: 2 * width]
+    if _cells(head) < width - 1:
+        head = text
+    return set_cell_size(head, width - 1) + "…"
 
 
 def _meta(outlet: str, date: str, width: int) -> str:
