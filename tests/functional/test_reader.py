@@ -13,6 +13,7 @@ import random
 import pytest
 from painting import painted, stale_lines
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
@@ -165,3 +166,21 @@ async def test_a_scroll_right_after_an_edit_keeps_no_stale_line():
             reader.scroll_to(y=reader.scroll_y + 1, animate=False)  # in the same frame
             await pilot.pause()
             assert stale_lines(reader) == [], row
+
+
+async def test_a_new_theme_recolours_the_reader_as_textarea_would():
+    """The reader reads its theme's colours from the CSS only when styles change."""
+    app = ReaderApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        reader = app.query_one(Reader)
+        reader.selection = Selection((0, 5), (0, 40))
+        await pilot.pause()
+        for theme in ("textual-light", "nord", "textual-dark"):
+            app.theme = theme
+            await pilot.pause()
+            width, height = reader.outer_size
+            ours = [list(s) for s in reader.render_lines(Region(0, 0, width, height))]
+            reader._styles_cache.clear()
+            reader._strips.clear()
+            theirs = [list(s) for s in TextArea.render_lines(reader, Region(0, 0, width, height))]
+            assert ours == theirs, theme

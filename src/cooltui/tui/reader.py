@@ -162,6 +162,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         # Rendered screen lines, keyed on what they show: only changed lines render again.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._wrap_info: object = None
+        self._theme_css_stale = True
         self._span_pieces: dict[tuple[int, int, str, bool], list[tuple[int, Mark]]] = {}
         self._label_styles = {
             label.name: Style(color=label.color, bold=True, underline=True)
@@ -378,7 +379,16 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._strips.clear()
+        self._theme_css_stale = True
         super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # TextArea reads its theme's colours from the CSS on every frame (about 0.5 ms); they
+        # change only when the styles do, which notify_style_update says.
+        if self._theme_css_stale and self._theme is not None:
+            self._theme.apply_css(self)
+            self._theme_css_stale = False
+        return super(TextArea, self).render_lines(crop)
 
     def get_line(self, line_index: int) -> Text:
         line = Text(self.document.get_line(line_index), end="", no_wrap=True)
