@@ -1003,10 +1003,13 @@ class Store:
         try:
             return [e.public() for e in entries]
         except RecordError as error:
-            raise StoreError(
-                f"{self.path / HISTORY}: a damaged edit in the undo history ({error}); "
-                f"`cooltui store recover {self.annotator}` starts the history afresh"
-            ) from None
+            raise self._damaged_history(f"a damaged edit in the undo history ({error})") from None
+
+    def _damaged_history(self, what: str) -> StoreError:
+        return StoreError(
+            f"{self.path / HISTORY}: {what}; `cooltui store recover {self.annotator}` starts "
+            "the history afresh"
+        )
 
     @property
     def can_undo(self) -> bool:
@@ -1083,10 +1086,8 @@ class Store:
             record, other = (before, after) if kind == "undo" else (after, before)
             problem = None if record is None else _annotation_problem(record)
             if problem:
-                raise StoreError(
-                    f"{self.path / HISTORY}: the edit to {kind} is damaged ({problem}); nothing "
-                    f"was changed (`cooltui store recover {self.annotator}` starts the history "
-                    "afresh)"
+                raise self._damaged_history(
+                    f"the edit to {kind} is damaged ({problem}), nothing was changed"
                 )
             self._apply(entry.article_id, record)
             if kind == "undo":

@@ -16,6 +16,7 @@ from cooltui.edits import (
     move_edge,
     relabel,
     remove,
+    span_changes,
     toggle_value,
 )
 from cooltui.model import Annotation, Span
@@ -159,3 +160,12 @@ def test_live_suggestions_agree_with_a_plain_search(suggestions, spans, rejected
         if s.key not in {r.key for r in rejected} and not any(s.overlaps(m) for m in spans)
     )
     assert live_suggestions(suggestions, spans, rejected) == expected
+
+
+def test_span_changes_tells_dropped_and_added_spans_by_identity() -> None:
+    kept, dropped = Span(0, 3, "PER", "abc"), Span(4, 7, "ORG", "def")
+    added, remade = Span(8, 9, "LOC", "g"), Span(0, 3, "PER", "abc")
+    assert span_changes((kept, dropped), (kept, added)) == ([dropped], [added])
+    assert span_changes((kept,), (remade,)) == ([kept], [remade])  # equal, but made anew
+    same = (kept, dropped)
+    assert span_changes(same, same) == ([], [])

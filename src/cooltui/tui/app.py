@@ -73,7 +73,7 @@ StoreOpener = Callable[[Callable[[SaveState], None]], Store]
 class _Action:
     """An app binding: its id (the scheme's [keys] name), action, description, help section,
     its short name in the footer (empty: not in the footer), and whether it opens a field or a
-    screen (see _OPENS)."""
+    screen (see _PRIORITY_ACTIONS)."""
 
     id: str
     action: str
@@ -116,14 +116,14 @@ _ACTIONS: tuple[_Action, ...] = (
     _Action("quit", "quit", "Quit", "App", footer="quit"),
 )
 
-_OPENS = frozenset(action.action for action in _ACTIONS if action.opens)
-"""Actions that move the keyboard to a field or a screen run as priority bindings: the app runs
-them as the key arrives, so that keys arriving in the same read (over a slow link, say) go to
-the field. Otherwise the reader would take "minas" after ctrl+f as m, i, n, a (done), s (skip).
-A field that types the key (the filter, the note) still gets it: Textual leaves out priority keys
-the focused widget would type."""
-
-_OPENS_AND_CLOSES = _OPENS | {"focus_reader", "submit_field"}
+_PRIORITY_ACTIONS = frozenset(
+    [action.action for action in _ACTIONS if action.opens] + ["focus_reader", "submit_field"]
+)
+"""Actions that move the keyboard to a field or a screen, or back, run as priority bindings on
+the main screen: the app runs them as the key arrives, so that keys arriving in the same read
+(over a slow link, say) go where the focus went. Otherwise the reader would take "minas" after
+ctrl+f as m, i, n, a (done), s (skip). A field that types the key (the filter, the note) still
+gets it: Textual leaves out priority keys the focused widget would type."""
 
 _APP_HELP = (
     ("esc", "Back to the reader", "App"),
@@ -208,7 +208,7 @@ class CoolApp(App[None]):
         for action in _ACTIONS
         if action.id not in _READER_ACTIONS
     ] + [
-        # Priority, like the openers (see _OPENS): the keys after them go back to the reader.
+        # Priority (see _PRIORITY_ACTIONS): the keys after them go back to the reader.
         Binding(
             "escape", "focus_reader", "Reader", show=False, id="app.focus_reader", priority=True
         ),
@@ -352,11 +352,11 @@ class CoolApp(App[None]):
         # keys apply. Enter is the fields' only; elsewhere it accepts a suggestion.
         if action == "submit_field":
             return self.focused is not None and self.focused.id in ("find", "filter")
-        return action not in _OPENS_AND_CLOSES or self.screen is self.screen_stack[0]
+        return action not in _PRIORITY_ACTIONS or self.screen is self.screen_stack[0]
 
     def _focus(self, widget: Widget) -> None:
         """Focus `widget` now: Widget.focus() waits its turn in the queue, and the keys after an
-        opener (see _OPENS) would go to the old focus."""
+        opener (see _PRIORITY_ACTIONS) would go to the old focus."""
         self.screen.set_focus(widget)
 
     @property

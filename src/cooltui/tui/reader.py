@@ -26,7 +26,7 @@ from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from cooltui.corpus import Article
-from cooltui.edits import covering
+from cooltui.edits import covering, span_changes
 from cooltui.model import Span
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.text import TokenIndex
@@ -39,8 +39,9 @@ Mark = tuple[int, int, int, Style]
 
 _MARK_ORDER = itemgetter(0, 1, 2)
 
-REPAINT_LINES_UP_TO = 32
-"""Changes to more spans than this (a new article, accepting all) repaint the whole reader."""
+REPAINT_ALL_OVER = 32
+"""A change to more spans than this (a new article, accepting all) repaints the whole reader
+rather than the lines of each span."""
 
 
 class ArticleHeading(Static):
@@ -203,22 +204,16 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
             (True, self.suggestions, tuple(suggestions)),
             (False, self.spans, tuple(spans)),
         ):
-            if old is new:
-                continue
-            # An edit keeps the Span objects it doesn't touch: tell them apart by identity.
-            old_ids, new_ids = set(map(id, old)), set(map(id, new))
-            for span in old:
-                if id(span) not in new_ids:
-                    changed.append(span)
-                    for row, mark in self._pieces(span, suggested):
-                        self._marks[row].remove(mark)
-            for span in new:
-                if id(span) not in old_ids:
-                    changed.append(span)
-                    for row, mark in self._pieces(span, suggested):
-                        insort(self._marks.setdefault(row, []), mark, key=_MARK_ORDER)
+            dropped, added = span_changes(old, new)
+            for span in dropped:
+                for row, mark in self._pieces(span, suggested):
+                    self._marks[row].remove(mark)
+            for span in added:
+                for row, mark in self._pieces(span, suggested):
+                    insort(self._marks.setdefault(row, []), mark, key=_MARK_ORDER)
+            changed += dropped + added
         self.spans, self.suggestions = tuple(spans), tuple(suggestions)
-        if len(changed) > REPAINT_LINES_UP_TO:
+        if len(changed) > REPAINT_ALL_OVER:
             self.refresh()
         else:
             for span in changed:
@@ -354,8 +349,8 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         strip = Strip(section.render(self.app.console), cell_length=section.cell_len)
         width = self.scrollable_content_region.width - self.gutter_width
         strip = strip.extend_cell_length(width, theme.base_style if theme else None)
-        base_style = theme.base_style if theme and theme.base_style is not None else None
-        return strip.apply_style(base_style or self.rich_style)
+        has_base = theme is not None and theme.base_style is not None
+        return strip.apply_style(theme.base_style if has_base else self.rich_style)
 
     def _watch_selection(self, previous: Selection, selection: Selection) -> None:
         super()._watch_selection(previous, selection)

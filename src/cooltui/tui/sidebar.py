@@ -26,6 +26,7 @@ from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Static
 
+from cooltui.edits import span_changes
 from cooltui.model import Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme
 
@@ -421,12 +422,9 @@ class Sidebar(Vertical):
         return Content.styled(label, label_style(found.color) if found else "bold")
 
     def _span_rows(self, spans: Sequence[Span]) -> list[Row]:
-        before, self._grouped = self._grouped, tuple(spans)
-        # An edit keeps the Span objects it doesn't touch: tell them apart by identity.
-        kept, now = set(map(id, before)), set(map(id, spans))
-        touched = {s.label for s in before if id(s) not in now}
-        touched.update(s.label for s in spans if id(s) not in kept)
-        for label in touched:
+        dropped, added = span_changes(self._grouped, spans)
+        self._grouped = tuple(spans)
+        for label in {span.label for span in dropped + added}:
             same = [s for s in spans if s.label == label]
             self._label_rows[label] = self._label_group(label, same)
         rows: list[Row] = [(Content.styled(f"spans ({len(spans)})", "bold underline"), None)]
