@@ -18,13 +18,18 @@ def painted(widget: Widget) -> dict[int, Strip]:
 
 
 def stale_lines(widget: Widget) -> list[int]:
-    """The painted lines that differ from the same lines painted from nothing."""
+    """The painted lines that differ from the same lines painted from nothing (a scrollbar's
+    too: pass `widget.vertical_scrollbar`)."""
     shown = painted(widget)
     assert shown, f"{widget} has not been painted"
     widget._styles_cache.clear()
     own_cache = getattr(widget, "_strips", None)
     if own_cache is not None:
         own_cache.clear()
+    if type(widget).render_line is Widget.render_line:
+        # A widget drawn by render(): its drawing is made anew from its state now.
+        widget._layout_cache.clear()
+        widget._render_content()
     width, height = widget.outer_size
     widget.render_lines(Region(0, 0, width, height))
     fresh = painted(widget)

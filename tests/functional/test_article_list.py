@@ -372,7 +372,8 @@ async def test_an_empty_list_says_so() -> None:
 
 async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
     """Scrolling moves the drawn rows instead of drawing them again: none may be left stale,
-    the highlight and a row whose status changed included."""
+    the highlight and a row whose status changed included; nor may the scrollbar, which is
+    redrawn only when its thumb moves."""
     app = ListApp(make_rows(500))
     async with app.run_test(size=(60, 20)) as pilot:
         widget = app.query_one(ArticleList)
@@ -385,6 +386,7 @@ async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
                 await pilot.press("down")
             await pilot.pause()
             assert stale_lines(widget) == [], key
+            assert stale_lines(widget.vertical_scrollbar) == [], key
 
 
 @given(

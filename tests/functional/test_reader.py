@@ -105,6 +105,7 @@ async def test_what_is_on_screen_after_any_key_equals_a_fresh_paint():
             await pilot.press(key)
             await pilot.pause()
             assert stale_lines(reader) == [], key
+            assert stale_lines(reader.vertical_scrollbar) == [], key
 
 
 async def test_the_border_names_the_span_under_the_cursor_on_screen():
