@@ -226,9 +226,12 @@ class TestGarbageCollection:
             await pilot.press("right")  # typing: no collection yet
             app._collect_garbage()
             assert app._last_collect == now - 30
+            survivor = [object()]
             app._last_key = time.monotonic() - 2  # a pause
             app._collect_garbage()
             assert app._last_collect > now
+            # What survived is frozen: the next collection does not look at it again.
+            assert not any(tracked is survivor for tracked in gc.get_objects())
             app._last_key = time.monotonic()  # typing on and on: still at least once a minute
             app._last_collect = time.monotonic() - 61
             app._collect_garbage()
