@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -58,6 +59,9 @@ _PROGRESS_SECONDS = 0.1
 """How often the body search shows what it found."""
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
+_RowStyles = tuple[Style, Style, Style, Style, Style]
+"""A row's current marker, status mark, stale mark, title and outlet-and-date."""
+
 
 def _cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
@@ -74,6 +78,8 @@ def _truncate(text: str, width: int) -> str:
         return ""
     if _cells(text) <= width:
         return text
+    if text.isascii():  # printable (see _clean), so a character is a cell
+        return text[: width - 1] + "…"
     # Only the head can show: rich splits the whole text into graphemes, a long title costs
     # several times a short one. A head of 2 * width characters is enough unless it is mostly
     # zero-width marks.
@@ -266,6 +272,7 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         self._folding_started = False
         # Drawn rows, keyed on what they show: scrolling one row redraws one, not a screenful.
         self._strips: LRUCache[tuple[ListRow, int, bool, bool], Strip] = LRUCache(512)
+        self._styles: dict[tuple[Status, bool, bool], _RowStyles] = {}
         self.set_rows(rows)
 
     # --- the app's API ---------------------------------------------------------------------------
@@ -417,30 +424,46 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._strips.clear()
+        self._styles.clear()
         super().notify_style_update()
 
     def _draw_row(self, row: ListRow, width: int, highlighted: bool, current: bool) -> Strip:
-        style = self.get_component_rich_style
-        extra = _HIGHLIGHT if highlighted else _PLAIN
-        title_style = (
-            style("article-list--title", "article-list--current", *extra)
-            if current
-            else style("article-list--title", *extra)
-        )
+        mark, status, stale, title_style, dim = self._row_styles(row.status, highlighted, current)
         title, padding, meta = _layout(
             _clean(row.title), _clean(row.outlet), _clean(row.date), width - _PREFIX_CELLS
         )
         segments = [
-            Segment(CURRENT_MARK if current else " ", style("article-list--current", *extra)),
-            Segment(STATUS_MARKS[row.status], style(_STATUS_CLASSES[row.status], *extra)),
-            Segment(STALE_MARK if row.stale else " ", style("article-list--stale", *extra)),
+            Segment(CURRENT_MARK if current else " ", mark),
+            Segment(STATUS_MARKS[row.status], status),
+            Segment(STALE_MARK if row.stale else " ", stale),
             Segment(f" {title}{padding}", title_style),
         ]
         if meta:
-            segments.append(Segment(meta, style("article-list--dim", *extra)))
+            segments.append(Segment(meta, dim))
         if width < _PREFIX_CELLS:
             return Strip(segments).crop(0, width)
         return Strip(segments, width)
+
+    def _row_styles(self, status: Status, highlighted: bool, current: bool) -> _RowStyles:
+        """The styles of a row's parts: a page of new rows asks for the same few every time."""
+        key = (status, highlighted, current)
+        styles = self._styles.get(key)
+        if styles is None:
+            style = self.get_component_rich_style
+            extra = _HIGHLIGHT if highlighted else _PLAIN
+            title = (
+                ("article-list--title", "article-list--current")
+                if current
+                else ("article-list--title",)
+            )
+            styles = self._styles[key] = (
+                style("article-list--current", *extra),
+                style(_STATUS_CLASSES[status], *extra),
+                style("article-list--stale", *extra),
+                style(*title, *extra),
+                style("article-list--dim", *extra),
+            )
+        return styles
 
     # --- internals -------------------------------------------------------------------------------
 
