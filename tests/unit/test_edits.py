@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cooltui.edits import (
     EditRefused,
-    covering,
+    SpanIndex,
     label_range,
     live_suggestions,
     move_edge,
@@ -67,7 +67,7 @@ def test_overlap_allowed_when_the_scheme_says_so(empty):
     annotation, _ = label_range(empty, TEXT, *at("Kapolsek Minas"), "ROLE", permissive)
     annotation, _ = label_range(annotation, TEXT, *at("Minas"), "LOC", permissive)
     assert len(annotation.spans) == 2
-    assert covering(annotation.spans, TEXT.index("Minas")).label == "LOC"  # the shortest
+    assert SpanIndex(annotation.spans).covering(TEXT.index("Minas")).label == "LOC"  # shortest
 
 
 @pytest.mark.parametrize(("start", "end"), [(8, 9), (5, 5)])
@@ -151,7 +151,15 @@ spans_strategy = st.lists(
 )
 
 
-@given(spans_strategy, spans_strategy, spans_strategy)
+crowded_spans = st.lists(
+    st.tuples(st.integers(0, 20), st.integers(1, 10)).map(
+        lambda t: Span(t[0], t[0] + t[1], "X", "x")
+    ),
+    max_size=12,
+)
+
+
+@given(spans_strategy, crowded_spans, spans_strategy)
 def test_live_suggestions_agree_with_a_plain_search(suggestions, spans, rejected):
     spans = sorted(spans, key=lambda s: (s.start, s.end))
     expected = tuple(
@@ -162,6 +170,25 @@ def test_live_suggestions_agree_with_a_plain_search(suggestions, spans, rejected
     assert live_suggestions(suggestions, spans, rejected) == expected
 
 
+@given(crowded_spans, st.integers(-1, 32), st.integers(-1, 32))
+@example([Span(0, 10, "X", "x"), Span(2, 3, "X", "x")], 5, 6)  # a long span around a short one
+def test_a_span_index_finds_what_a_walk_over_every_span_finds(spans, offset, end):
+    """Spans that overlap one another, nest and share ends included."""
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    index = SpanIndex(spans)
+    over = [s for s in spans if s.start <= offset < s.end]
+    covering = index.covering(offset)
+    if over:
+        assert covering in over
+        assert covering.end - covering.start == min(s.end - s.start for s in over)
+    else:
+        assert covering is None
+    ending = [s for s in spans if s.end == offset]
+    assert (index.ending_at(offset) in ending) if ending else index.ending_at(offset) is None
+    start, stop = min(offset, end), max(offset, end) + 1
+    assert index.overlaps(start, stop) == any(s.start < stop and start < s.end for s in spans)
+
+
 def test_span_changes_tells_dropped_and_added_spans_by_identity() -> None:
     kept, dropped = Span(0, 3, "PER", "abc"), Span(4, 7, "ORG", "def")
     added, remade = Span(8, 9, "LOC", "g"), Span(0, 3, "PER", "abc")
@@ -169,3 +196,6 @@ def test_span_changes_tells_dropped_and_added_spans_by_identity() -> None:
     assert span_changes((kept,), (remade,)) == ([kept], [remade])  # equal, but made anew
     same = (kept, dropped)
     assert span_changes(same, same) == ([], [])
+    many = [Span(n, n + 1, "PER", "a") for n in range(50)]
+    fewer = [s for s in many if s.start % 7]
+    assert span_changes(many, fewer) == ([s for s in many if not s.start % 7], [])  # in order

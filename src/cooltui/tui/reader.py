@@ -26,7 +26,7 @@ from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from cooltui.corpus import Article
-from cooltui.edits import covering, span_changes
+from cooltui.edits import SpanIndex, span_changes
 from cooltui.model import Span
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.text import TokenIndex
@@ -158,6 +158,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         self.tokens = TokenIndex("")
         self.spans: tuple[Span, ...] = ()
         self.suggestions: tuple[Span, ...] = ()
+        self._span_index = self._suggestion_index = SpanIndex(())
         self._line_starts = [0]
         self._marks: dict[int, list[Mark]] = {}
         # Rendered screen lines, keyed on what they show: only changed lines render again.
@@ -213,6 +214,10 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
                     insort(self._marks.setdefault(row, []), mark, key=_MARK_ORDER)
             changed += dropped + added
         self.spans, self.suggestions = tuple(spans), tuple(suggestions)
+        if self._span_index.spans is not self.spans:
+            self._span_index = SpanIndex(self.spans)
+        if self._suggestion_index.spans is not self.suggestions:
+            self._suggestion_index = SpanIndex(self.suggestions)
         if len(changed) > REPAINT_ALL_OVER:
             self.refresh()
         else:
@@ -423,7 +428,10 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
 
     def collapse_selection(self) -> None:
         """Keep the cursor where it is and drop the selection, without scrolling."""
-        self.selection = Selection.cursor(self.selection.end)
+        # Setting the selection always runs TextArea's watchers (about 1 ms on a long line),
+        # even to the same value: labelling the token under the cursor selected nothing.
+        if not self.selection.is_empty:
+            self.selection = Selection.cursor(self.selection.end)
 
     def move_to(self, offset: int) -> None:
         self.selection = Selection.cursor(self.location_of(offset))
@@ -515,10 +523,10 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
     # What is under the cursor
 
     def span_at(self, offset: int) -> Span | None:
-        return covering(self.spans, offset)
+        return self._span_index.covering(offset)
 
     def suggestion_at(self, offset: int) -> Span | None:
-        return covering(self.suggestions, offset)
+        return self._suggestion_index.covering(offset)
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         self._show_span_at_cursor()
@@ -528,7 +536,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         start, end = self.selected_range
         offset = start if end > start else self.cursor_offset
         # Right after labelling, the cursor stands just past the new span: name that one.
-        span = self.span_at(offset) or next((s for s in self.spans if s.end == offset), None)
+        span = self.span_at(offset) or self._span_index.ending_at(offset)
         mode = "" if self.snap else "character mode · "
         if span is not None:
             self._say(f"{mode}{span.label}: {_short(span.text)}")
