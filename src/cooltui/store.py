@@ -70,6 +70,9 @@ HISTORY_BYTES = 32 * 2**20
 before and after, so on a long article with a thousand spans (~300 KB an edit) the history holds
 about a hundred edits, and opening the store never has to read more than this."""
 
+JOURNALLED_KEPT = 8
+"""How many articles' last journalled records are kept for their next edit (see _journalled)."""
+
 HOT_SHARDS = 8
 """How many shards stay parsed in memory (those used last); the others are kept as bytes."""
 
@@ -154,11 +157,15 @@ class _Entry:
     line: bytes = field(repr=False)
 
     @classmethod
-    def make(
-        cls, article_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None, at: float
-    ) -> _Entry:
-        op = {"op": "edit", "id": article_id, "before": before, "after": after, "at": at}
-        return cls(article_id, at, orjson.dumps(op) + b"\n")
+    def make(cls, article_id: str, before: bytes, after: bytes, at: float) -> _Entry:
+        """The edit of `article_id` from and to these records' JSON (b"null": no record)."""
+        line = b'{"op":"edit","id":%b,"before":%b,"after":%b,"at":%b}\n' % (
+            orjson.dumps(article_id),
+            before,
+            after,
+            orjson.dumps(at),
+        )
+        return cls(article_id, at, line)
 
     def records(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """The article's record before and after the edit (None: no record)."""
@@ -553,6 +560,17 @@ class _History:
         return b"".join([e.line for e in self.undo] + [e.line for e in redo] + undos)
 
 
+def _same_record(record: dict[str, Any], other: dict[str, Any] | None) -> bool:
+    # The time stamps first: an edit from the app has a new one, which tells at once, without
+    # comparing a thousand spans.
+    return (
+        other is not None
+        and record["updated"] == other.get("updated")
+        and record["seconds"] == other.get("seconds")
+        and record == other
+    )
+
+
 def _op(kind: str, article_id: str, at: float) -> bytes:
     return orjson.dumps({"op": kind, "id": article_id, "at": at}) + b"\n"
 
@@ -747,6 +765,9 @@ class Store:
         self._statuses: dict[str, Status] = {}
         self._text_shas: dict[str, str] = {}
         self._history = _History()
+        self._journalled: dict[str, bytes] = {}
+        """The JSON of the records the last few edits journalled as their "after", while they
+        are still the stored records: the next edit of the article journals it as its "before"."""
         self._broken: StoreCorrupt | None = None
         self._closed = False
         # Writer state: guarded by self._cond.
@@ -1043,7 +1064,7 @@ class Store:
         with self._cond:
             before = self._current(annotation.article_id)
             after = annotation.to_dict()
-            if after == before:
+            if _same_record(after, before):
                 return before
             if annotation.updated == 0.0 or (
                 before is not None and annotation.updated <= before.get("updated", 0.0)
@@ -1051,7 +1072,7 @@ class Store:
                 after["updated"] = now
             if annotation.created == 0.0:
                 after["created"] = now if before is None else before.get("created", now)
-            self._edit(_Entry.make(annotation.article_id, before, after, now), after)
+            self._edit(annotation.article_id, before, after, now)
             return after
 
     def delete(self, article_id: str) -> None:
@@ -1060,7 +1081,7 @@ class Store:
         with self._cond:
             before = self._current(article_id)
             if before is not None:
-                self._edit(_Entry.make(article_id, before, None, time.time()), None)
+                self._edit(article_id, before, None, time.time())
 
     def undo(self) -> Annotation | None:
         """Revert the newest edit (of whichever article) and return that article's annotation.
@@ -1166,6 +1187,7 @@ class Store:
 
     def _apply(self, article_id: str, record: dict[str, Any] | None) -> None:
         """Make `record` the stored record of `article_id` (None: remove it), in memory."""
+        self._journalled.pop(article_id, None)
         where = self._where.get(article_id)
         if where is not None:
             number, doc_id = where >> _SHIFT, where & _DOC_ID
@@ -1190,10 +1212,25 @@ class Store:
             self._text_shas[article_id] = record["text_sha"]
         self._dirty.add(number)
 
-    def _edit(self, entry: _Entry, after: dict[str, Any] | None) -> None:
-        self._apply(entry.article_id, after)
+    def _edit(
+        self,
+        article_id: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        at: float,
+    ) -> None:
+        # The record before this edit is the one the last edit journalled, unless something
+        # else (undo, redo) changed it since: its JSON is reused rather than made again.
+        before_json = self._journalled.pop(article_id, None) or orjson.dumps(before)
+        after_json = orjson.dumps(after)
+        entry = _Entry.make(article_id, before_json, after_json, at)
+        self._apply(article_id, after)
+        if after is not None:
+            self._journalled[article_id] = after_json
+            while len(self._journalled) > JOURNALLED_KEPT:
+                del self._journalled[next(iter(self._journalled))]
         self._history.push(entry)
-        self._queue(entry.line, entry.article_id)
+        self._queue(entry.line, article_id)
 
     def _queue(self, line: bytes, article_id: str) -> None:
         self._pending.append(line)

@@ -207,6 +207,8 @@ def test_saving_the_same_value_is_not_an_edit(opened: Store) -> None:
     assert current is not None
     opened.save(current)
     assert len(opened.history()) == 1
+    opened.save(current.with_note("changed, with the same time stamps"))
+    assert len(opened.history()) == 2
 
 
 def test_statuses_and_delete(opened: Store) -> None:
@@ -336,6 +338,35 @@ def test_a_new_edit_clears_redo(opened: Store) -> None:
     opened.save(ann("a2"))
     assert not opened.can_redo
     assert opened.redo() is None
+
+
+def test_each_edit_journals_the_record_it_changed_after_undo_redo_and_other_articles(
+    store_dir: Path,
+) -> None:
+    """An edit journals its article's record before it from the last edit's JSON when that is
+    still the record: after an undo or a redo it is not, and undoing must bring back what was
+    really there, in this session and the next."""
+    with Store.open(store_dir, "alice") as store:
+        for note in ("v1", "v2"):
+            store.save(ann("a1", note=note))
+        store.undo()  # back to v1
+        store.save(ann("a1", note="v3"))  # from v1, not v2
+        store.save(ann("a2", note="elsewhere"))
+        store.undo()
+        store.redo()
+        store.save(ann("a2", note="again"))  # from "elsewhere", as redone
+        store.delete("a1")
+        store.save(ann("a1", note="v4"))  # from nothing
+        assert [e.before and e.before.note for e in store.history()] == [
+            None, "v3", "elsewhere", None, "v1", None,
+        ]  # fmt: skip
+    with Store.open(store_dir, "alice") as store:
+        notes = []
+        while (undone := store.undo()) is not None:
+            notes.append((undone.article_id, undone.note))
+        assert notes == [
+            ("a1", ""), ("a1", "v3"), ("a2", "elsewhere"), ("a2", ""), ("a1", "v1"), ("a1", ""),
+        ]  # fmt: skip
 
 
 def test_undo_and_redo_survive_a_restart(store_dir: Path) -> None:
@@ -678,7 +709,10 @@ def test_an_edit_in_the_journal_but_not_in_its_shard_is_applied_at_open(store_di
         current = store.get("a1")
     assert current is not None
     entry = store_module._Entry.make(
-        "a1", current.to_dict(), ann("a1", note="v3").to_dict(), time.time()
+        "a1",
+        orjson.dumps(current.to_dict()),
+        orjson.dumps(ann("a1", note="v3").to_dict()),
+        time.time(),
     )
     journal = store_dir / "alice" / HISTORY
     journal.write_bytes(journal.read_bytes() + entry.line)
@@ -863,7 +897,9 @@ def test_a_reader_applies_journal_edits_in_memory_only(store_dir: Path) -> None:
     with Store.open(store_dir, "alice", read_only=True) as store:
         current = store.get("a1")
     assert current is not None
-    entry = store_module._Entry.make("a1", current.to_dict(), ann("a1", note="v3").to_dict(), 1.0)
+    entry = store_module._Entry.make(
+        "a1", orjson.dumps(current.to_dict()), orjson.dumps(ann("a1", note="v3").to_dict()), 1.0
+    )
     journal = store_dir / "alice" / HISTORY
     journal.write_bytes(journal.read_bytes() + entry.line)
     before = tree(store_dir)
