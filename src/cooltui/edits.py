@@ -11,15 +11,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import accumulate
 from operator import attrgetter
-from typing import Literal
+from typing import ClassVar, Literal
 
 from cooltui.errors import CoolError
-from cooltui.model import MANUAL, Annotation, Span
+from cooltui.model import MANUAL, SPAN_ORDER, Annotation, Span
 from cooltui.scheme import Scheme
 from cooltui.text import TokenIndex
 
 _START, _END, _START_END = attrgetter("start"), attrgetter("end"), attrgetter("start", "end")
-_SPAN_ORDER = attrgetter("start", "end", "label")
+_RECENT_INDEXES = 4
 
 
 class EditRefused(CoolError):
@@ -34,8 +34,8 @@ def _quote(text: str, width: int = 30) -> str:
 def _check_overlap(annotation: Annotation, span: Span, scheme: Scheme, ignore: Span | None) -> None:
     if scheme.allow_overlap:
         return
-    for other in annotation.overlapping(span):
-        if ignore is None or other.key != ignore.key:
+    for other in SpanIndex.of(annotation.spans).overlapping(span):
+        if other.key != span.key and (ignore is None or other.key != ignore.key):
             raise EditRefused(
                 f"{_quote(span.text)} overlaps {other.label} {_quote(other.text)}; "
                 "remove or shrink that span first (this scheme does not allow overlaps)"
@@ -52,13 +52,26 @@ class SpanIndex:
 
     __slots__ = ("_reach", "_starts", "spans")
 
+    _recent: ClassVar[list[SpanIndex]] = []
+
     def __init__(self, spans: Sequence[Span]) -> None:
         self.spans = spans
         self._starts = list(map(_START, spans))
         self._reach = list(accumulate(map(_END, spans), max))  # the furthest end of spans[:i + 1]
 
+    @classmethod
+    def of(cls, spans: tuple[Span, ...]) -> SpanIndex:
+        """The index of `spans`, made once for the same tuple: one edit asks for it to check
+        overlaps, for the reader and for the suggestions still on offer."""
+        for index in cls._recent:
+            if index.spans is spans:
+                return index
+        index = cls(spans)
+        cls._recent = [index, *cls._recent[: _RECENT_INDEXES - 1]]
+        return index
+
     def _reaching(self, before: int, past: int) -> list[Span]:
-        """The spans starting before `before` and ending after `past`."""
+        """The spans starting before `before` and ending after `past`, in start order."""
         spans, reach = self.spans, self._reach
         found = []
         index = bisect_left(self._starts, before) - 1
@@ -66,7 +79,12 @@ class SpanIndex:
             if spans[index].end > past:
                 found.append(spans[index])
             index -= 1
+        found.reverse()
         return found
+
+    def overlapping(self, span: Span) -> list[Span]:
+        """The spans overlapping `span` (itself included, if it is one of them)."""
+        return self._reaching(span.end, span.start)
 
     def covering(self, offset: int) -> Span | None:
         """The span covering `offset`, the shortest when spans overlap."""
@@ -75,7 +93,9 @@ class SpanIndex:
 
     def ending_at(self, offset: int) -> Span | None:
         """A span ending just before `offset` (the one starting last, if several do)."""
-        return next((s for s in self._reaching(offset, offset - 1) if s.end == offset), None)
+        return next(
+            (s for s in reversed(self._reaching(offset, offset - 1)) if s.end == offset), None
+        )
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether any span overlaps [start, end)."""
@@ -205,7 +225,7 @@ def span_changes(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], 
     )
     dropped = [old_by_id[key] for key in old_by_id.keys() - new_by_id.keys()]
     added = [new_by_id[key] for key in new_by_id.keys() - old_by_id.keys()]
-    return sorted(dropped, key=_SPAN_ORDER), sorted(added, key=_SPAN_ORDER)
+    return sorted(dropped, key=SPAN_ORDER), sorted(added, key=SPAN_ORDER)
 
 
 def live_suggestions(
@@ -215,4 +235,5 @@ def live_suggestions(
     if rejected:
         turned_down = {span.key for span in rejected}
         suggestions = [s for s in suggestions if s.key not in turned_down]
-    return tuple(SpanIndex(spans).clear_of(suggestions))
+    index = SpanIndex.of(spans) if isinstance(spans, tuple) else SpanIndex(spans)
+    return tuple(index.clear_of(suggestions))

@@ -89,12 +89,13 @@ class Span:
             raise RecordError(str(error)) from None
 
 
-# Sorting by a key compares in C; the dataclass's own ordering calls Python for every pair.
-_SPAN_ORDER = attrgetter("start", "end", "label")
+SPAN_ORDER = attrgetter("start", "end", "label")
+"""The order spans are kept in, as a sort key: it compares in C, where the dataclass's own
+ordering calls Python for every pair."""
 
 
 def _sorted(spans: Iterable[Span]) -> tuple[Span, ...]:
-    return tuple(sorted(spans, key=_SPAN_ORDER))
+    return tuple(sorted(spans, key=SPAN_ORDER))
 
 
 def _spans_from(items: Any, what: str) -> tuple[Span, ...]:
@@ -107,10 +108,12 @@ def _spans_from(items: Any, what: str) -> tuple[Span, ...]:
 class Annotation:
     """One annotator's work on one article.
 
-    doc_labels maps each document label group of the scheme to the values chosen, in the scheme's
-    order; a single-choice group holds at most one. rejected keeps the suggestions the annotator
-    turned down so they do not come back; review keeps the spans that could not be found again
-    after the article's text changed (previous_text_sha is the text they were made on).
+    spans (like rejected and review) are sorted by start, end and label, as with_spans and
+    from_dict leave them: lookups bisect them. doc_labels maps each document label group of the
+    scheme to the values chosen, in the scheme's order; a single-choice group holds at most one.
+    rejected keeps the suggestions the annotator turned down so they do not come back; review
+    keeps the spans that could not be found again after the article's text changed
+    (previous_text_sha is the text they were made on).
     """
 
     article_id: str
@@ -162,10 +165,6 @@ class Annotation:
         """The same annotation stamped as updated now, with `seconds` more time spent on it."""
         stamp = time.time() if now is None else now
         return replace(self, updated=stamp, seconds=self.seconds + seconds)
-
-    def overlapping(self, span: Span) -> list[Span]:
-        """The spans of this annotation that overlap `span`, other than `span` itself."""
-        return [s for s in self.spans if s.overlaps(span) and s.key != span.key]
 
     @property
     def is_empty(self) -> bool:

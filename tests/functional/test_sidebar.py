@@ -338,11 +338,10 @@ async def test_span_rows_after_many_edits_equal_a_fresh_grouping():
                 word = rng.choice(words)
                 start = TEXT.index(word)
                 span = Span(start, start + len(word), rng.choice(["PER", "ORG", "GONE"]), word)
-                if not annotation.overlapping(span):
+                if not any(s.overlaps(span) for s in annotation.spans):
                     annotation = annotation.add_span(span)
             sidebar.show(annotation)
             shown = [row[0].plain for row in sidebar._span_rows(annotation.spans)]
-            sidebar._label_rows.clear()
-            sidebar._grouped = ()
+            sidebar._regroup_from_scratch()
             assert shown == [row[0].plain for row in sidebar._span_rows(annotation.spans)]
         await pilot.pause()

@@ -186,7 +186,18 @@ def test_a_span_index_finds_what_a_walk_over_every_span_finds(spans, offset, end
     ending = [s for s in spans if s.end == offset]
     assert (index.ending_at(offset) in ending) if ending else index.ending_at(offset) is None
     start, stop = min(offset, end), max(offset, end) + 1
-    assert index.overlaps(start, stop) == any(s.start < stop and start < s.end for s in spans)
+    over = [s for s in spans if s.start < stop and start < s.end]
+    assert index.overlaps(start, stop) == bool(over)
+    assert index.overlapping(Span(max(start, 0), stop, "X", "x")) == [
+        s for s in spans if s.start < stop and max(start, 0) < s.end
+    ]
+
+
+def test_a_span_index_is_made_once_for_the_same_tuple_of_spans():
+    spans = (Span(0, 3, "PER", "abc"), Span(4, 7, "ORG", "def"))
+    assert SpanIndex.of(spans) is SpanIndex.of(spans)
+    remade = tuple(list(spans))
+    assert remade is not spans and SpanIndex.of(remade).spans is remade
 
 
 def test_span_changes_tells_dropped_and_added_spans_by_identity() -> None:

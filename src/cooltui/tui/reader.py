@@ -158,7 +158,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         self.tokens = TokenIndex("")
         self.spans: tuple[Span, ...] = ()
         self.suggestions: tuple[Span, ...] = ()
-        self._span_index = self._suggestion_index = SpanIndex(())
+        self._span_index = self._suggestion_index = SpanIndex.of(())
         self._line_starts = [0]
         self._marks: dict[int, list[Mark]] = {}
         # Rendered screen lines, keyed on what they show: only changed lines render again.
@@ -214,10 +214,8 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
                     insort(self._marks.setdefault(row, []), mark, key=_MARK_ORDER)
             changed += dropped + added
         self.spans, self.suggestions = tuple(spans), tuple(suggestions)
-        if self._span_index.spans is not self.spans:
-            self._span_index = SpanIndex(self.spans)
-        if self._suggestion_index.spans is not self.suggestions:
-            self._suggestion_index = SpanIndex(self.suggestions)
+        self._span_index = SpanIndex.of(self.spans)
+        self._suggestion_index = SpanIndex.of(self.suggestions)
         if len(changed) > REPAINT_ALL_OVER:
             self.refresh()
         else:

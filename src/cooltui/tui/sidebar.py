@@ -7,6 +7,7 @@ edit, and the sidebar only re-renders the sections whose input changed.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import ClassVar, NamedTuple
@@ -27,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cooltui.edits import span_changes
-from cooltui.model import Annotation, Span
+from cooltui.model import SPAN_ORDER, Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme
 
 SUGGESTED_MARK = "✦"
@@ -333,6 +334,9 @@ class Sidebar(Vertical):
         # the labels of the spans it added or removed, not all thousand spans.
         self._label_rows: dict[str, list[Row]] = {}
         self._grouped: tuple[Span, ...] = ()
+        self._by_label: dict[str, list[Span]] = {}
+        """The spans grouped, per label (in text order): an edit regroups the labels it touched
+        without a walk over every span."""
         self._article_id: str | None = None
         self.show(None)
 
@@ -364,8 +368,7 @@ class Sidebar(Vertical):
         if annotation.article_id != self._article_id:
             self._article_id = annotation.article_id
             self._next_occurrence.clear()
-            self._label_rows.clear()
-            self._grouped = ()
+            self._regroup_from_scratch()
         for group in self.scheme.groups:
             chosen = annotation.doc_labels.get(group.name, ())
             if self._changed(f"group:{group.name}", (chosen, suggested)):
@@ -424,9 +427,16 @@ class Sidebar(Vertical):
     def _span_rows(self, spans: Sequence[Span]) -> list[Row]:
         dropped, added = span_changes(self._grouped, spans)
         self._grouped = tuple(spans)
+        for span in dropped:
+            same = self._by_label[span.label]
+            at = bisect_left(same, SPAN_ORDER(span), key=SPAN_ORDER)
+            while same[at] is not span:  # spans with the same offsets and label: by identity
+                at += 1
+            del same[at]
+        for span in added:
+            insort(self._by_label.setdefault(span.label, []), span, key=SPAN_ORDER)
         for label in {span.label for span in dropped + added}:
-            same = [s for s in spans if s.label == label]
-            self._label_rows[label] = self._label_group(label, same)
+            self._label_rows[label] = self._label_group(label, self._by_label[label])
         rows: list[Row] = [(Content.styled(f"spans ({len(spans)})", "bold underline"), None)]
         if not spans:
             hint = "  none yet: select text, press a label key"
@@ -436,6 +446,12 @@ class Sidebar(Vertical):
         for label in [*known, *others]:
             rows.extend(self._label_rows.get(label, ()))
         return rows
+
+    def _regroup_from_scratch(self) -> None:
+        """Forget the grouping: the next spans shown are grouped anew (another article)."""
+        self._label_rows.clear()
+        self._grouped = ()
+        self._by_label.clear()
 
     def _label_group(self, label: str, spans: Sequence[Span]) -> list[Row]:
         """A label's heading with its count, then its first TEXTS_PER_LABEL distinct texts."""
