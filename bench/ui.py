@@ -156,7 +156,7 @@ async def keys(settings: Settings, presses: int) -> None:
         app.articles.focus()
         await pilot.pause()
         report("ui_key_list_down", await timed(lambda: press("down"), presses))
-        report("ui_key_list_pagedown", await timed(lambda: press("pagedown"), presses // 4))
+        report("ui_key_list_pagedown", await timed(lambda: press("pagedown"), presses))
     app.store.close()
 
 
