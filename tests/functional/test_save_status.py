@@ -139,6 +139,38 @@ async def test_a_quick_save_never_shows_saving(tmp_path: Path, seeds: Path) -> N
     app.store.close()
 
 
+async def test_the_time_of_the_last_save_waits_while_saves_keep_coming(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each save ends after its key's frame: moving the time each time would cost a frame a
+    key. It moves once saves stop; a change of state still shows at once."""
+    monkeypatch.setattr(app_module, "CLOCK_CATCHES_UP_AFTER", DELAY)
+    app = build_app(settings(tmp_path, seeds))
+    async with app.run_test(size=(120, 40)) as pilot:
+        post(app, "saved")
+        await pilot.pause()
+        assert shown(app) == f"saved {clock(SAVED_AT)}"
+        for second in (1, 2, 3):
+            post(app, "saving", at=SAVED_AT + second)
+            post(app, "saved", at=SAVED_AT + second)
+            await pilot.pause()
+            assert shown(app) == f"saved {clock(SAVED_AT)}"
+        await pilot.pause(4 * DELAY)
+        assert shown(app) == f"saved {clock(SAVED_AT + 3)}"
+        assert bottom_line(app).rstrip().endswith(shown(app))
+
+        post(app, "saved", at=SAVED_AT + 4)  # waits...
+        post(app, "failed", "disk full")  # ...but a failure shows at once, and stays
+        await pilot.pause()
+        assert shown(app) == "NOT SAVED: disk full, retrying"
+        await pilot.pause(4 * DELAY)
+        assert shown(app) == "NOT SAVED: disk full, retrying"
+        post(app, "saved", at=SAVED_AT + 5)
+        await pilot.pause()
+        assert shown(app) == f"saved {clock(SAVED_AT + 5)}"
+    app.store.close()
+
+
 async def test_not_saved_stays_red_through_retries_until_saved(tmp_path: Path, seeds: Path) -> None:
     app = build_app(settings(tmp_path, seeds))
     async with app.run_test(size=(120, 40)) as pilot:

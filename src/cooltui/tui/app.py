@@ -67,6 +67,12 @@ NARROW_BELOW = 100
 SAVING_SHOWN_AFTER = 0.3
 """Seconds a save may run before the footer says "saving…"."""
 
+CLOCK_AT_MOST_EVERY = 60.0
+CLOCK_CATCHES_UP_AFTER = 1.0
+"""While saves keep coming, the time in "saved 14:03:07" moves at most once a minute, and shows
+the last save's time once they have stopped for a second: moving it on each save cost a frame
+of its own for every key (the save ends after the key's frame), and a write to the terminal."""
+
 StoreOpener = Callable[[Callable[[SaveState], None]], Store]
 
 
@@ -146,11 +152,20 @@ class Column(Vertical):
     BLANK = True
 
 
+class MainScreen(Screen[None]):
+    """The app's screen: its bars and columns cover it whole, so it has nothing of its own to
+    draw either (see Row); Textual asks it for its lines on every frame."""
+
+    BLANK = True
+
+
 class SaveStatus(Static):
     """The store's save state, bottom right: it stays red until the data is on disk.
 
     "saving…" shows only for a save still running after SAVING_SHOWN_AFTER: saves take a few
-    milliseconds, and flashing it on every key would cost two repaints a key for nothing.
+    milliseconds, and flashing it on every key would cost two repaints a key for nothing. The
+    time of the last save catches up as CLOCK_AT_MOST_EVERY says; a change of state (saving,
+    failed, saved again) shows at once.
     """
 
     DEFAULT_CSS = """
@@ -162,6 +177,11 @@ class SaveStatus(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._saving_timer: Timer | None = None
+        self._clock_timer: Timer | None = None
+        self._clock_moved = 0.0
+        """When the time shown last moved (monotonic)."""
+        self._latest: tuple[SaveState | None, bool] = (None, False)
+        """The state a pending catch-up will show."""
 
     def show(self, state: SaveState | None, read_only: bool) -> None:
         if state is not None and state.kind == "saving" and not read_only:
@@ -189,10 +209,33 @@ class SaveStatus(Static):
             text = "saving…".ljust(14)  # as wide as "saved 14:03:07": no re-layout
         else:
             text = f"saved {time.strftime('%H:%M:%S', time.localtime(state.at))}"
-        if text == str(self.content):
+        shown = str(self.content)
+        moves_clock = text.startswith("saved ") and shown.startswith("saved ")
+        if moves_clock and time.monotonic() - self._clock_moved < CLOCK_AT_MOST_EVERY:
+            self._catch_up_later(state, read_only)
             return
+        if self._clock_timer is not None:
+            self._clock_timer.stop()
+            self._clock_timer = None
+        if text == shown:
+            return
+        if text.startswith("saved "):
+            self._clock_moved = time.monotonic()
         # Only a change of width needs a layout pass, which costs a whole-screen repaint.
-        self.update(Content(text), layout=len(text) != len(str(self.content)))
+        self.update(Content(text), layout=len(text) != len(shown))
+
+    def _catch_up_later(self, state: SaveState | None, read_only: bool) -> None:
+        """Show this save's time once no other save has come for CLOCK_CATCHES_UP_AFTER."""
+        self._latest = (state, read_only)
+        if self._clock_timer is None:
+            self._clock_timer = self.set_timer(CLOCK_CATCHES_UP_AFTER, self._catch_up)
+        else:
+            self._clock_timer.reset()
+
+    def _catch_up(self) -> None:
+        self._clock_timer = None
+        self._clock_moved = 0.0
+        self._paint(*self._latest)
 
 
 class TopBar(Static):
@@ -316,6 +359,9 @@ class CoolApp(App[None]):
         with Row(id="bottom"):
             yield KeyBar(id="footer")
             yield SaveStatus(id="save-status")
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def on_mount(self) -> None:
         if self.size.width < NARROW_BELOW:
