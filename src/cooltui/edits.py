@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import accumulate
 from operator import attrgetter
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from cooltui.errors import CoolError
 from cooltui.model import MANUAL, SPAN_ORDER, Annotation, Span
@@ -215,17 +215,27 @@ def span_changes(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], 
 
     Told apart by identity: an edit keeps the Span objects it does not touch, so this stays
     cheap for a thousand spans (the set operations run in C). An equal span made anew counts
-    as dropped and added.
+    as dropped and added. The reader and the sidebar both ask about the same edit: the last
+    answer is kept for the same two sequences (the caller must not change the lists).
     """
     if old is new:
         return [], []
+    last = _last_changes
+    if last and last[0] is old and last[1] is new:
+        return last[2]
     old_by_id, new_by_id = (
         dict(zip(map(id, old), old, strict=True)),
         dict(zip(map(id, new), new, strict=True)),
     )
     dropped = [old_by_id[key] for key in old_by_id.keys() - new_by_id.keys()]
     added = [new_by_id[key] for key in new_by_id.keys() - old_by_id.keys()]
-    return sorted(dropped, key=SPAN_ORDER), sorted(added, key=SPAN_ORDER)
+    changes = sorted(dropped, key=SPAN_ORDER), sorted(added, key=SPAN_ORDER)
+    _last_changes[:] = (old, new, changes)
+    return changes
+
+
+_last_changes: list[Any] = []
+"""The last span_changes asked: [old, new, answer] (holding old and new keeps their ids)."""
 
 
 def live_suggestions(

@@ -210,3 +210,7 @@ def test_span_changes_tells_dropped_and_added_spans_by_identity() -> None:
     many = [Span(n, n + 1, "PER", "a") for n in range(50)]
     fewer = [s for s in many if s.start % 7]
     assert span_changes(many, fewer) == ([s for s in many if not s.start % 7], [])  # in order
+    # The reader and the sidebar ask about the same edit: answered once, right for each pair.
+    assert span_changes(many, fewer) is span_changes(many, fewer)
+    assert span_changes(fewer, many) == ([], [s for s in many if not s.start % 7])
+    assert span_changes(list(many), fewer) == span_changes(many, fewer)
