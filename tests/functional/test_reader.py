@@ -11,15 +11,19 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from painting import painted, stale_lines
 from textual.app import App, ComposeResult
+from textual.document._document import Document
+from textual.document._wrapped_document import WrappedDocument
 from textual.geometry import Region
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from cooltui.model import Span
 from cooltui.scheme import load_scheme
-from cooltui.tui.reader import Reader
+from cooltui.tui.reader import Reader, SlicedWrappedDocument
 
 SCHEME = load_scheme()
 PARAGRAPH = (
@@ -86,6 +90,39 @@ async def test_each_section_is_drawn_as_textarea_draws_its_line(size, selection)
         reader.blur()
         await pilot.pause()
         assert reader_lines(reader) == textarea_lines(reader), "without focus: no cursor"
+
+
+# Normalised text: any characters but controls other than tab and line feed; wide ones too.
+READER_TEXT = st.text(
+    st.one_of(
+        st.sampled_from(" \t\n-.,"),
+        st.characters(blacklist_categories=("Cc", "Cs")),
+        st.sampled_from("中文😀é"),
+    ),
+    max_size=300,
+)
+
+
+@given(text=READER_TEXT, width=st.integers(min_value=1, max_value=40))
+def test_the_readers_wrapped_sections_are_textareas(text: str, width: int) -> None:
+    document = Document(text)
+    ours, textareas = SlicedWrappedDocument(document), WrappedDocument(document)
+    ours.wrap(width)
+    textareas.wrap(width)
+    for line in range(document.line_count):
+        assert ours.get_sections(line) == textareas.get_sections(line)
+
+
+async def test_every_text_the_reader_loads_is_wrapped_by_slicing():
+    app = ReaderApp()
+    async with app.run_test(size=(60, 16)):
+        reader = app.query_one(Reader)
+        assert isinstance(reader.wrapped_document, SlicedWrappedDocument)
+        reader.show_article(PARAGRAPH * 2, ())
+        assert isinstance(reader.wrapped_document, SlicedWrappedDocument)
+        assert reader.wrapped_document.get_sections(0) == WrappedDocument.get_sections(
+            reader.wrapped_document, 0
+        )
 
 
 async def test_what_is_on_screen_after_any_key_equals_a_fresh_paint():

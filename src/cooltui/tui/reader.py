@@ -18,6 +18,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
+from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import expand_text_tabs_from_widths
 from textual.geometry import Region, clamp
 from textual.reactive import Reactive, reactive
@@ -65,6 +66,22 @@ class ArticleHeading(Static):
         )
         # Titles come from scraped text: never markup.
         self.update(Content.assemble(article.title, "\n", (facts, "dim not bold"), note))
+
+
+class SlicedWrappedDocument(WrappedDocument):
+    """TextArea's wrapped text, cutting a line into its wrapped sections by slicing.
+
+    TextArea builds a rich Text of the whole line and divides it, a Text per section, on every
+    cursor move up or down: two milliseconds for a paragraph of a few thousand characters, and
+    scraped articles often are one paragraph. The reader's text holds no control codes (rich
+    strips those), so the slices are the same sections.
+    """
+
+    def get_sections(self, line_index: int) -> list[str]:
+        line = self.document[line_index]
+        offsets = self._wrap_offsets[line_index]
+        starts, ends = [0, *offsets], [*offsets, len(line)]
+        return [line[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
@@ -140,6 +157,16 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
 
     snap: reactive[bool] = reactive(True)
     """Selections grow and shrink by whole tokens; off is character mode."""
+
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        return self._wrapped_document
+
+    @wrapped_document.setter
+    def wrapped_document(self, wrapped: WrappedDocument) -> None:
+        # TextArea makes a new one for each text it loads; it becomes ours, state and all.
+        wrapped.__class__ = SlicedWrappedDocument
+        self._wrapped_document = wrapped
 
     def __init__(self, scheme: Scheme, *, id: str | None = None) -> None:
         super().__init__(
