@@ -180,8 +180,9 @@ def move_edge(
     if start >= end:
         raise EditRefused("a span keeps at least one token; remove it with x instead")
     new = Span(start, end, span.label, text[start:end], span.source)
-    _check_overlap(annotation.remove_span(span), new, scheme, ignore=None)
-    return annotation.remove_span(span).add_span(new), new
+    without = annotation.remove_span(span)
+    _check_overlap(without, new, scheme, ignore=None)
+    return without.add_span(new), new
 
 
 def _token_step(tokens: TokenIndex, offset: int, step: int, *, starts: bool) -> int | None:

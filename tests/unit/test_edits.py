@@ -159,6 +159,30 @@ crowded_spans = st.lists(
 )
 
 
+labelled_spans = st.lists(
+    st.tuples(st.integers(0, 12), st.integers(1, 4), st.sampled_from("AB")).map(
+        lambda t: Span(t[0], t[0] + t[1], t[2], "x")
+    ),
+    max_size=12,
+)
+
+
+@given(labelled_spans, labelled_spans)
+def test_adding_and_removing_spans_keeps_them_sorted_as_a_fresh_sort(spans, edits):
+    """Spans are put in and taken out at their bisected place; equal keys included."""
+    annotation = Annotation.new("a1", "sha").with_spans(spans)
+    expected = list(annotation.spans)
+    for n, span in enumerate(edits):
+        if n % 2:
+            annotation = annotation.remove_span(span)
+            expected = [s for s in expected if s.key != span.key]
+        else:
+            annotation = annotation.add_span(span)
+            expected = sorted([*expected, span], key=lambda s: s.key)
+        assert [s.key for s in annotation.spans] == [s.key for s in expected]
+        assert sorted(map(id, annotation.spans)) == sorted(map(id, expected))
+
+
 @given(spans_strategy, crowded_spans, spans_strategy)
 def test_live_suggestions_agree_with_a_plain_search(suggestions, spans, rejected):
     spans = sorted(spans, key=lambda s: (s.start, s.end))
