@@ -9,8 +9,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from itertools import accumulate
-from operator import attrgetter
+from itertools import accumulate, compress, count
+from operator import attrgetter, is_not
 from typing import Any, ClassVar, Literal
 
 from cooltui.errors import CoolError
@@ -20,6 +20,8 @@ from cooltui.text import TokenIndex
 
 _START, _END, _START_END = attrgetter("start"), attrgetter("end"), attrgetter("start", "end")
 _RECENT_INDEXES = 4
+_DERIVED_UP_TO = 64
+"""An index for spans that differ from a recent index's in at most this many is made from it."""
 
 
 class EditRefused(CoolError):
@@ -62,12 +64,39 @@ class SpanIndex:
     @classmethod
     def of(cls, spans: tuple[Span, ...]) -> SpanIndex:
         """The index of `spans`, made once for the same tuple: one edit asks for it to check
-        overlaps, for the reader and for the suggestions still on offer."""
-        for index in cls._recent:
+        overlaps, for the reader and for the suggestions still on offer. An edit's spans are
+        the last index's but for a few: the new index reuses the rest of it."""
+        recent = cls._recent
+        for index in recent:
             if index.spans is spans:
                 return index
-        index = cls(spans)
-        cls._recent = [index, *cls._recent[: _RECENT_INDEXES - 1]]
+        index = cls._derived(recent[0], spans) if recent else cls(spans)
+        cls._recent = [index, *recent[: _RECENT_INDEXES - 1]]
+        return index
+
+    @classmethod
+    def _derived(cls, base: SpanIndex, spans: Sequence[Span]) -> SpanIndex:
+        first, base_stop, stop = differing_stretch(base.spans, spans)
+        if stop - first > _DERIVED_UP_TO:
+            return cls(spans)
+        index = cls.__new__(cls)
+        index.spans = spans
+        middle = spans[first:stop]
+        index._starts = [*base._starts[:first], *map(_START, middle), *base._starts[base_stop:]]
+        reach = base._reach[:first]
+        running = reach[-1] if reach else 0  # ends are positive: 0 is below every one
+        for span in middle:
+            running = max(running, span.end)
+            reach.append(running)
+        if stop < len(spans):
+            before = base._reach[base_stop - 1] if base_stop else 0
+            if max(running, before) <= spans[stop].end:
+                # Both running maximums restart at the first span after the edit: as before.
+                reach += base._reach[base_stop:]
+            else:
+                reach += accumulate(map(_END, spans[stop:]), max, initial=running)
+                del reach[stop]  # the initial value
+        index._reach = reach
         return index
 
     def _reaching(self, before: int, past: int) -> list[Span]:
@@ -211,22 +240,39 @@ def toggle_value(annotation: Annotation, scheme: Scheme, group_name: str, value:
     return annotation.with_doc_labels(group_name, values)
 
 
+def differing_stretch(old: Sequence[Span], new: Sequence[Span]) -> tuple[int, int, int]:
+    """(first, old_stop, new_stop): the spans before `first` and those from `old_stop` in `old`
+    (from `new_stop` in `new`) are the same objects in both; what an edit changed lies between.
+
+    Compared by identity in C (no hashing, no dataclass __eq__), so a thousand shared spans cost
+    microseconds. A span object appears at most once in a sequence.
+    """
+    shorter = min(len(old), len(new))
+    first = next(compress(count(), map(is_not, old, new)), shorter)
+    last = next(compress(count(), map(is_not, reversed(old), reversed(new))), shorter)
+    last = min(last, shorter - first)
+    return first, len(old) - last, len(new) - last
+
+
 def span_changes(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
     """The spans `new` drops from `old`, and those it adds, each in start order.
 
-    Told apart by identity: an edit keeps the Span objects it does not touch, so this stays
-    cheap for a thousand spans (the set operations run in C). An equal span made anew counts
-    as dropped and added. The reader and the sidebar both ask about the same edit: the last
-    answer is kept for the same two sequences (the caller must not change the lists).
+    Told apart by identity: an edit keeps the Span objects it does not touch, so only the
+    stretch between the spans both share at either end is looked at (see differing_stretch).
+    An equal span made anew counts as dropped and added. The reader and the sidebar both ask
+    about the same edit: the last answer is kept for the same two sequences (the caller must
+    not change the lists).
     """
     if old is new:
         return [], []
     last = _last_changes
     if last and last[0] is old and last[1] is new:
         return last[2]
+    first, old_stop, new_stop = differing_stretch(old, new)
+    was, now = old[first:old_stop], new[first:new_stop]
     old_by_id, new_by_id = (
-        dict(zip(map(id, old), old, strict=True)),
-        dict(zip(map(id, new), new, strict=True)),
+        dict(zip(map(id, was), was, strict=True)),
+        dict(zip(map(id, now), now, strict=True)),
     )
     dropped = [old_by_id[key] for key in old_by_id.keys() - new_by_id.keys()]
     added = [new_by_id[key] for key in new_by_id.keys() - old_by_id.keys()]

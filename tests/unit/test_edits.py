@@ -212,9 +212,10 @@ def test_a_span_index_finds_what_a_walk_over_every_span_finds(spans, offset, end
     start, stop = min(offset, end), max(offset, end) + 1
     over = [s for s in spans if s.start < stop and start < s.end]
     assert index.overlaps(start, stop) == bool(over)
-    assert index.overlapping(Span(max(start, 0), stop, "X", "x")) == [
-        s for s in spans if s.start < stop and max(start, 0) < s.end
-    ]
+    if stop > max(start, 0):  # a span is never empty
+        assert index.overlapping(Span(max(start, 0), stop, "X", "x")) == [
+            s for s in spans if s.start < stop and max(start, 0) < s.end
+        ]
 
 
 def test_a_span_index_is_made_once_for_the_same_tuple_of_spans():
@@ -222,6 +223,33 @@ def test_a_span_index_is_made_once_for_the_same_tuple_of_spans():
     assert SpanIndex.of(spans) is SpanIndex.of(spans)
     remade = tuple(list(spans))
     assert remade is not spans and SpanIndex.of(remade).spans is remade
+
+
+@given(crowded_spans, labelled_spans, st.lists(st.booleans(), max_size=12))
+def test_an_index_made_from_the_last_one_equals_a_fresh_one(spans, edits, removes):
+    """Overlapping and nested spans included: the reuse must keep the running maximum."""
+    annotation = Annotation.new("a1", "sha").with_spans(spans)
+    SpanIndex._recent = [SpanIndex(annotation.spans)]
+    for span, remove_one in zip(edits, removes + [False] * len(edits), strict=False):
+        if remove_one and annotation.spans:
+            annotation = annotation.remove_span(
+                annotation.spans[span.start % len(annotation.spans)]
+            )
+        else:
+            annotation = annotation.add_span(span)
+        made, fresh = SpanIndex.of(annotation.spans), SpanIndex(annotation.spans)
+        assert made.spans is annotation.spans
+        assert (made._starts, made._reach) == (fresh._starts, fresh._reach)
+
+
+@given(labelled_spans, labelled_spans, st.integers(0, 12))
+def test_span_changes_are_the_spans_not_shared_by_identity(spans, added, cut):
+    old = tuple(sorted(spans, key=lambda s: s.key))
+    new = tuple(sorted([*old[:cut], *old[cut + 2 :], *added], key=lambda s: s.key))
+    dropped, made = span_changes(old, new)
+    assert {id(s) for s in dropped} == {id(s) for s in old} - {id(s) for s in new}
+    assert {id(s) for s in made} == {id(s) for s in new} - {id(s) for s in old}
+    assert dropped == sorted(dropped, key=lambda s: s.key)
 
 
 def test_span_changes_tells_dropped_and_added_spans_by_identity() -> None:
