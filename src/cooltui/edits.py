@@ -9,12 +9,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from itertools import accumulate, compress, count
-from operator import attrgetter, is_not
+from itertools import accumulate
+from operator import attrgetter
 from typing import Any, ClassVar, Literal
 
 from cooltui.errors import CoolError
-from cooltui.model import MANUAL, SPAN_ORDER, Annotation, Span
+from cooltui.model import MANUAL, SPAN_ORDER, Annotation, Span, differing_stretch
 from cooltui.scheme import Scheme
 from cooltui.text import TokenIndex
 
@@ -238,20 +238,6 @@ def toggle_value(annotation: Annotation, scheme: Scheme, group_name: str, value:
     else:
         values = (value,)
     return annotation.with_doc_labels(group_name, values)
-
-
-def differing_stretch(old: Sequence[Span], new: Sequence[Span]) -> tuple[int, int, int]:
-    """(first, old_stop, new_stop): the spans before `first` and those from `old_stop` in `old`
-    (from `new_stop` in `new`) are the same objects in both; what an edit changed lies between.
-
-    Compared by identity in C (no hashing, no dataclass __eq__), so a thousand shared spans cost
-    microseconds. A span object appears at most once in a sequence.
-    """
-    shorter = min(len(old), len(new))
-    first = next(compress(count(), map(is_not, old, new)), shorter)
-    last = next(compress(count(), map(is_not, reversed(old), reversed(new))), shorter)
-    last = min(last, shorter - first)
-    return first, len(old) - last, len(new) - last
 
 
 def span_changes(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:

@@ -49,7 +49,7 @@ from cooltui import __version__
 from cooltui.anchor import reanchor as _reanchor
 from cooltui.errors import CoolError
 from cooltui.memory import gc_paused
-from cooltui.model import Annotation, RecordError, Status
+from cooltui.model import Annotation, RecordError, Span, Status, differing_stretch
 
 try:
     import fcntl
@@ -71,7 +71,8 @@ before and after, so on a long article with a thousand spans (~300 KB an edit) t
 about a hundred edits, and opening the store never has to read more than this."""
 
 JOURNALLED_KEPT = 8
-"""How many articles' last journalled records are kept for their next edit (see _journalled)."""
+"""How many articles' last journalled records (and span dicts) are kept for their next edit
+(see _journalled and _span_dicts)."""
 
 HOT_SHARDS = 8
 """How many shards stay parsed in memory (those used last); the others are kept as bytes."""
@@ -571,6 +572,14 @@ def _same_record(record: dict[str, Any], other: dict[str, Any] | None) -> bool:
     )
 
 
+def _keep_last(cache: dict[str, Any], article_id: str, value: Any) -> None:
+    """Remember `value` for the article, forgetting the oldest past JOURNALLED_KEPT articles."""
+    cache.pop(article_id, None)
+    cache[article_id] = value
+    while len(cache) > JOURNALLED_KEPT:
+        del cache[next(iter(cache))]
+
+
 def _op(kind: str, article_id: str, at: float) -> bytes:
     return orjson.dumps({"op": kind, "id": article_id, "at": at}) + b"\n"
 
@@ -768,6 +777,9 @@ class Store:
         self._journalled: dict[str, bytes] = {}
         """The JSON of the records the last few edits journalled as their "after", while they
         are still the stored records: the next edit of the article journals it as its "before"."""
+        self._span_dicts: dict[str, tuple[tuple[Span, ...], list[dict[str, Any]]]] = {}
+        """The spans the last few saves stored, and their dicts: a save of the same article
+        reuses the dicts of the spans it kept (see _record_of)."""
         self._broken: StoreCorrupt | None = None
         self._closed = False
         # Writer state: guarded by self._cond.
@@ -1063,7 +1075,7 @@ class Store:
         now = time.time()
         with self._cond:
             before = self._current(annotation.article_id)
-            after = annotation.to_dict()
+            after = self._record_of(annotation)
             if _same_record(after, before):
                 return before
             if annotation.updated == 0.0 or (
@@ -1074,6 +1086,26 @@ class Store:
                 after["created"] = now if before is None else before.get("created", now)
             self._edit(annotation.article_id, before, after, now)
             return after
+
+    def _record_of(self, annotation: Annotation) -> dict[str, Any]:
+        """annotation.to_dict(), with the dicts of the spans its article's last save stored
+        (the same Span objects) reused: an edit changes a span or two of a thousand, and
+        making a thousand dicts again was most of what a save cost the app."""
+        spans = annotation.spans
+        last = self._span_dicts.get(annotation.article_id)
+        if last is None:
+            dicts = [span.to_dict() for span in spans]
+        else:
+            stored, stored_dicts = last
+            first, stored_stop, stop = differing_stretch(stored, spans)
+            dicts = [
+                *stored_dicts[:first],
+                *(span.to_dict() for span in spans[first:stop]),
+                *stored_dicts[stored_stop:],
+            ]
+        _keep_last(self._span_dicts, annotation.article_id, (spans, dicts))
+        # The dicts are shared between records; nothing changes a stored record's spans in place.
+        return annotation.to_dict(span_dicts=dicts)
 
     def delete(self, article_id: str) -> None:
         """Remove the record of `article_id` (an edit like any other: undo brings it back)."""
@@ -1226,9 +1258,7 @@ class Store:
         entry = _Entry.make(article_id, before_json, after_json, at)
         self._apply(article_id, after)
         if after is not None:
-            self._journalled[article_id] = after_json
-            while len(self._journalled) > JOURNALLED_KEPT:
-                del self._journalled[next(iter(self._journalled))]
+            _keep_last(self._journalled, article_id, after_json)
         self._history.push(entry)
         self._queue(entry.line, article_id)
 
