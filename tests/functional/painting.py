@@ -31,6 +31,7 @@ def stale_lines(widget: Widget) -> list[int]:
         widget._layout_cache.clear()
         widget._render_content()
     width, height = widget.outer_size
-    widget.render_lines(Region(0, 0, width, height))
+    # Through Textual's own styling, past any shortcut of the widget's (see scrolling.py).
+    Widget.render_lines(widget, Region(0, 0, width, height))
     fresh = painted(widget)
     return [y for y, strip in shown.items() if strip != fresh.get(y)]

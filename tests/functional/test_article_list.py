@@ -389,6 +389,28 @@ async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
             assert stale_lines(widget.vertical_scrollbar) == [], key
 
 
+async def test_rows_new_to_the_view_are_framed_as_textual_frames_them() -> None:
+    """A page of new rows is framed with the border learned from a row Textual styled: the
+    frame must follow the focus (the border's colour) and the size."""
+    app = ListApp(make_rows(5))
+    async with app.run_test(size=(60, 20)) as pilot:
+        widget = app.query_one(ArticleList)
+        await pilot.pause()
+        assert widget._frame is not None, "nothing learned: the shortcut is not tested"
+        widget.set_rows(make_rows(500))  # a scrollbar comes: the rows are a cell narrower
+        await pilot.pause()
+        assert stale_lines(widget) == []
+        for change in ("blur", "resize", "focus"):
+            if change == "resize":
+                await pilot.resize_terminal(50, 16)
+            else:
+                app.set_focus(widget if change == "focus" else None)
+            await pilot.pause()
+            widget.action_page_down()
+            await pilot.pause()
+            assert stale_lines(widget) == [], change
+
+
 @given(
     text=st.lists(
         st.sampled_from(["a", " ", "é", "e\u0301", "\u0301", "漢", "–", "😀", "\u200b"]),
