@@ -93,6 +93,7 @@ class Frames:
             display(*args, **kwargs)
             self.last = time.thread_time()
 
+        # App._display puts every frame out (Textual 8; private, so wrapped here only).
         app._display = timed_display  # type: ignore[method-assign]
 
 

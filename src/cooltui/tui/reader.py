@@ -73,8 +73,8 @@ class SlicedWrappedDocument(WrappedDocument):
 
     TextArea builds a rich Text of the whole line and divides it, a Text per section, on every
     cursor move up or down: two milliseconds for a paragraph of a few thousand characters, and
-    scraped articles often are one paragraph. The reader's text holds no control codes (rich
-    strips those), so the slices are the same sections.
+    scraped articles often are one paragraph. The reader's text is normalised, with no control
+    codes for rich to strip, so the slices are the same sections.
     """
 
     def get_sections(self, line_index: int) -> list[str]:
