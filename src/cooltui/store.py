@@ -572,6 +572,15 @@ def _same_record(record: dict[str, Any], other: dict[str, Any] | None) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _SpanForms:
+    """An article's spans as a save stored them: their dicts in the record, and their JSON."""
+
+    spans: tuple[Span, ...]
+    dicts: list[dict[str, Any]]
+    jsons: list[bytes]
+
+
 def _keep_last(cache: dict[str, Any], article_id: str, value: Any) -> None:
     """Remember `value` for the article, forgetting the oldest past JOURNALLED_KEPT articles."""
     cache.pop(article_id, None)
@@ -777,9 +786,9 @@ class Store:
         self._journalled: dict[str, bytes] = {}
         """The JSON of the records the last few edits journalled as their "after", while they
         are still the stored records: the next edit of the article journals it as its "before"."""
-        self._span_dicts: dict[str, tuple[tuple[Span, ...], list[dict[str, Any]]]] = {}
-        """The spans the last few saves stored, and their dicts: a save of the same article
-        reuses the dicts of the spans it kept (see _record_of)."""
+        self._span_dicts: dict[str, _SpanForms] = {}
+        """The spans the last few saves stored, with their dicts and JSON: a save of the same
+        article reuses those of the spans it kept (see _record_of and _json_of)."""
         self._broken: StoreCorrupt | None = None
         self._closed = False
         # Writer state: guarded by self._cond.
@@ -1095,17 +1104,23 @@ class Store:
         last = self._span_dicts.get(annotation.article_id)
         if last is None:
             dicts = [span.to_dict() for span in spans]
+            jsons = list(map(orjson.dumps, dicts))
         else:
-            stored, stored_dicts = last
-            first, stored_stop, stop = differing_stretch(stored, spans)
-            dicts = [
-                *stored_dicts[:first],
-                *(span.to_dict() for span in spans[first:stop]),
-                *stored_dicts[stored_stop:],
-            ]
-        _keep_last(self._span_dicts, annotation.article_id, (spans, dicts))
+            first, stored_stop, stop = differing_stretch(last.spans, spans)
+            made = [span.to_dict() for span in spans[first:stop]]
+            dicts = [*last.dicts[:first], *made, *last.dicts[stored_stop:]]
+            jsons = [*last.jsons[:first], *map(orjson.dumps, made), *last.jsons[stored_stop:]]
+        _keep_last(self._span_dicts, annotation.article_id, _SpanForms(spans, dicts, jsons))
         # The dicts are shared between records; nothing changes a stored record's spans in place.
         return annotation.to_dict(span_dicts=dicts)
+
+    def _json_of(self, article_id: str, record: dict[str, Any] | None) -> bytes:
+        """orjson.dumps(record), with its spans' JSON joined from those _record_of made."""
+        forms = self._span_dicts.get(article_id)
+        if record is None or forms is None or record["spans"] is not forms.dicts:
+            return orjson.dumps(record)
+        rest = orjson.dumps({key: value for key, value in record.items() if key != "spans"})
+        return b'{"spans":[%b],%b' % (b",".join(forms.jsons), rest[1:])
 
     def delete(self, article_id: str) -> None:
         """Remove the record of `article_id` (an edit like any other: undo brings it back)."""
@@ -1254,7 +1269,7 @@ class Store:
         # The record before this edit is the one the last edit journalled, unless something
         # else (undo, redo) changed it since: its JSON is reused rather than made again.
         before_json = self._journalled.pop(article_id, None) or orjson.dumps(before)
-        after_json = orjson.dumps(after)
+        after_json = self._json_of(article_id, after)
         entry = _Entry.make(article_id, before_json, after_json, at)
         self._apply(article_id, after)
         if after is not None:
