@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from painting import stale_lines
@@ -322,6 +323,34 @@ async def test_rows_on_screen_after_edits_and_hovers_equal_a_fresh_paint():
             assert stale_lines(spans) == [], y
 
 
+async def test_labels_with_many_texts_show_their_first_ones_as_a_fresh_grouping_does():
+    """Thirty texts repeated across a long text: more than a label shows, added and removed
+    anywhere, so the texts shown (the first to occur) and the "… more" count keep changing."""
+    words = [f"kata{n % 30}" for n in range(240)]  # the text: these words, one space apart
+    starts = [sum(len(w) + 1 for w in words[:n]) for n in range(len(words))]
+    app = SidebarApp(ANNOTATION)
+    rng = random.Random(5)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await pilot.pause()
+        sidebar = app.query_one(Sidebar)
+        annotation = replace(ANNOTATION, spans=())
+        for _ in range(150):
+            if annotation.spans and rng.random() < 0.3:
+                annotation = annotation.remove_span(rng.choice(annotation.spans))
+            else:
+                n = rng.randrange(len(words))
+                span = Span(
+                    starts[n], starts[n] + len(words[n]), rng.choice(["PER", "ORG"]), words[n]
+                )
+                if not any(s.overlaps(span) for s in annotation.spans):
+                    annotation = annotation.add_span(span)
+            shown = [(row[0].plain, row[1]) for row in sidebar._span_rows(annotation.spans)]
+            sidebar._regroup_from_scratch()
+            fresh = [(row[0].plain, row[1]) for row in sidebar._span_rows(annotation.spans)]
+            assert shown == fresh
+        assert any("more (tab walks" in plain for plain, _ in shown)
+
+
 async def test_span_rows_after_many_edits_equal_a_fresh_grouping():
     """An edit regroups only the labels it touched: the rows must still be a fresh grouping's."""
     app = SidebarApp(ANNOTATION)
@@ -341,7 +370,8 @@ async def test_span_rows_after_many_edits_equal_a_fresh_grouping():
                 if not any(s.overlaps(span) for s in annotation.spans):
                     annotation = annotation.add_span(span)
             sidebar.show(annotation)
-            shown = [row[0].plain for row in sidebar._span_rows(annotation.spans)]
+            shown = [(row[0].plain, row[1]) for row in sidebar._span_rows(annotation.spans)]
             sidebar._regroup_from_scratch()
-            assert shown == [row[0].plain for row in sidebar._span_rows(annotation.spans)]
+            fresh = [(row[0].plain, row[1]) for row in sidebar._span_rows(annotation.spans)]
+            assert shown == fresh
         await pilot.pause()

@@ -8,6 +8,7 @@ edit, and the sidebar only re-renders the sections whose input changed.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import ClassVar, NamedTuple
@@ -334,9 +335,13 @@ class Sidebar(Vertical):
         # the labels of the spans it added or removed, not all thousand spans.
         self._label_rows: dict[str, list[Row]] = {}
         self._grouped: tuple[Span, ...] = ()
-        self._by_label: dict[str, list[Span]] = {}
-        """The spans grouped, per label (in text order): an edit regroups the labels it touched
-        without a walk over every span."""
+        self._by_text: dict[str, dict[str, list[Span]]] = {}
+        """The spans grouped per label, then per text as shown (each list in text order): an
+        edit regroups the labels it touched without a walk over their spans."""
+        self._counts: Counter[str] = Counter()
+        """How many spans each label has."""
+        self._firsts: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
+        """Per label, its texts in the order they first occur (keyed on their first span)."""
         self._article_id: str | None = None
         self.show(None)
 
@@ -428,15 +433,24 @@ class Sidebar(Vertical):
         dropped, added = span_changes(self._grouped, spans)
         self._grouped = tuple(spans)
         for span in dropped:
-            same = self._by_label[span.label]
+            text = one_line(span.text)
+            same = self._by_text[span.label][text]
+            first = same[0]
             at = bisect_left(same, SPAN_ORDER(span), key=SPAN_ORDER)
             while same[at] is not span:  # spans with the same offsets and label: by identity
                 at += 1
             del same[at]
+            self._counts[span.label] -= 1
+            self._first_moved(span.label, text, first, same)
         for span in added:
-            insort(self._by_label.setdefault(span.label, []), span, key=SPAN_ORDER)
+            text = one_line(span.text)
+            same = self._by_text.setdefault(span.label, {}).setdefault(text, [])
+            first = same[0] if same else None
+            insort(same, span, key=SPAN_ORDER)
+            self._counts[span.label] += 1
+            self._first_moved(span.label, text, first, same)
         for label in {span.label for span in dropped + added}:
-            self._label_rows[label] = self._label_group(label, self._by_label[label])
+            self._label_rows[label] = self._label_group(label)
         rows: list[Row] = [(Content.styled(f"spans ({len(spans)})", "bold underline"), None)]
         if not spans:
             hint = "  none yet: select text, press a label key"
@@ -447,21 +461,35 @@ class Sidebar(Vertical):
             rows.extend(self._label_rows.get(label, ()))
         return rows
 
+    def _first_moved(self, label: str, text: str, first: Span | None, same: list[Span]) -> None:
+        """Keep the label's texts in first-occurrence order after `text`'s spans changed from
+        starting with `first` (None: it had none) to `same`."""
+        if same and same[0] is first:
+            return
+        firsts = self._firsts.setdefault(label, [])
+        if first is not None:
+            del firsts[bisect_left(firsts, (SPAN_ORDER(first), text))]
+        if same:
+            insort(firsts, (SPAN_ORDER(same[0]), text))
+        else:
+            del self._by_text[label][text]
+
     def _regroup_from_scratch(self) -> None:
         """Forget the grouping: the next spans shown are grouped anew (another article)."""
         self._label_rows.clear()
         self._grouped = ()
-        self._by_label.clear()
+        self._by_text.clear()
+        self._counts.clear()
+        self._firsts.clear()
 
-    def _label_group(self, label: str, spans: Sequence[Span]) -> list[Row]:
-        """A label's heading with its count, then its first TEXTS_PER_LABEL distinct texts."""
-        if not spans:
+    def _label_group(self, label: str) -> list[Row]:
+        """A label's heading with its count, then its first TEXTS_PER_LABEL distinct texts (in
+        the order they first occur)."""
+        count, texts = self._counts[label], self._by_text.get(label, {})
+        if not count:
             return []
-        texts: dict[str, list[Span]] = {}
-        for span in spans:
-            texts.setdefault(one_line(span.text), []).append(span)
-        rows: list[Row] = [(Content.assemble(self._label_name(label), f" ({len(spans)})"), None)]
-        shown = list(texts.items())[:TEXTS_PER_LABEL]
+        rows: list[Row] = [(Content.assemble(self._label_name(label), f" ({count})"), None)]
+        shown = [(text, texts[text]) for _, text in self._firsts[label][:TEXTS_PER_LABEL]]
         rows.extend((_span_row(text, len(same)), tuple(same)) for text, same in shown)
         if len(texts) > len(shown):
             more = f"  … {len(texts) - len(shown)} more (tab walks through every span)"
