@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cooltui.edits import (
     EditRefused,
+    Offer,
     SpanIndex,
     label_range,
     live_suggestions,
@@ -192,6 +193,26 @@ def test_live_suggestions_agree_with_a_plain_search(suggestions, spans, rejected
         if s.key not in {r.key for r in rejected} and not any(s.overlaps(m) for m in spans)
     )
     assert live_suggestions(suggestions, spans, rejected) == expected
+
+
+@given(crowded_spans, st.lists(st.tuples(labelled_spans, st.booleans()), max_size=8))
+def test_the_offer_after_each_edit_is_a_fresh_search(suggested, edits):
+    """Suggestions that overlap one another included; a span added blocks some, one removed
+    may free others, and a new rejection is taken into account."""
+    suggestions = tuple(sorted(suggested, key=lambda s: (s.start, s.end)))
+    offer = Offer(suggestions)
+    annotation = Annotation.new("a1", "sha")
+    for spans, reject in edits:
+        for span in spans:
+            if any(span.key == s.key for s in annotation.spans):
+                annotation = annotation.remove_span(span)
+            else:
+                annotation = annotation.add_span(span)
+        if reject and suggestions:
+            annotation = annotation.reject(suggestions[len(annotation.spans) % len(suggestions)])
+        offered = offer.update(annotation.spans, annotation.rejected)
+        assert offered == live_suggestions(suggestions, annotation.spans, annotation.rejected)
+        assert offer.update(annotation.spans, annotation.rejected) is offered
 
 
 @given(crowded_spans, st.integers(-1, 32), st.integers(-1, 32))

@@ -29,8 +29,8 @@ from textual.widgets import Input, Static
 from cooltui.corpus import Article, Corpus, CorpusError
 from cooltui.edits import (
     EditRefused,
+    Offer,
     label_range,
-    live_suggestions,
     move_edge,
     relabel,
     remove,
@@ -294,8 +294,7 @@ class CoolApp(App[None]):
         self.suggestions = Suggestions((), ())
         """What the rules suggest for the open article, whatever has been made or rejected."""
         self.show_suggestions = True
-        self._offered_for: tuple[Annotation, Suggestions] | None = None
-        self._offered_spans: tuple[Span, ...] = ()
+        self._offer = Offer(())
         # Opened here, before run(), so that a store that cannot open fails as a one-line error.
         self.store = open_store(self.post_message_from_store)
         self.read_only_reason: str | None = None
@@ -506,20 +505,9 @@ class CoolApp(App[None]):
         """The suggestions on offer: shown, not rejected, not under a span already made."""
         if not self.show_suggestions or self.annotation is None:
             return ()
-        annotation = self.annotation
-        # Asked several times per key: worked out once per annotation value and suggestions
-        # (compared by identity: every edit makes a new Annotation).
-        last = self._offered_for
-        if last is None or last[0] is not annotation or last[1] is not self.suggestions:
-            self._offered_for = (annotation, self.suggestions)
-            offered = live_suggestions(
-                self.suggestions.spans, annotation.spans, annotation.rejected
-            )
-            # Most edits leave the offer as it was: keep the same tuple, which the reader and
-            # the sidebar recognise by identity and skip.
-            if offered != self._offered_spans:
-                self._offered_spans = offered
-        return self._offered_spans
+        if self._offer.suggestions is not self.suggestions.spans:  # another article
+            self._offer = Offer(self.suggestions.spans)
+        return self._offer.update(self.annotation.spans, self.annotation.rejected)
 
     def _refresh_top(self) -> None:
         done = self._done
