@@ -169,9 +169,13 @@ class _Entry:
         return cls(article_id, at, line)
 
     def records(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """The article's record before and after the edit (None: no record)."""
-        op = orjson.loads(self.line)
-        return op["before"], op["after"]
+        """The article's record before and after the edit (None: no record); a RecordError if
+        the line is damaged (opening the store reads only the head and tail of most lines)."""
+        try:
+            op = orjson.loads(self.line)
+            return op["before"], op["after"]
+        except (orjson.JSONDecodeError, KeyError, TypeError) as error:
+            raise RecordError(f"a journal line that is not an edit: {error}") from None
 
     def public(self) -> HistoryEntry:
         before, after = self.records()
@@ -467,22 +471,40 @@ class _Shard:
 # The journal
 
 
-def _journal_ops(raw: bytes, path: Path) -> tuple[list[tuple[dict[str, Any], bytes]], int, bool]:
+_EDIT_HEAD = re.compile(rb'\{"op":"edit","id":("(?:[^"\\\x00-\x1f]|\\.)*"),"before":[{n]')
+_EDIT_TAIL = re.compile(rb'[}l],"at":(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\}\Z')
+
+
+def _edit_head(line: bytes) -> dict[str, Any] | None:
+    """The op, id and time of an edit line as _Entry.make writes it, read from its head and
+    tail alone: its records, 300 KB a line on a long article, are parsed when they are used."""
+    head, tail = _EDIT_HEAD.match(line), _EDIT_TAIL.search(line, len(line) - 40)
+    if head is None or tail is None:
+        return None
+    return {"op": "edit", "id": orjson.loads(head[1]), "at": float(tail[1])}
+
+
+def _journal_ops(
+    raw: bytes, path: Path, *, strict: bool = False
+) -> tuple[list[tuple[dict[str, Any], bytes]], int, bool]:
     """The journal's operations (parsed, and their lines), the size of its complete lines, and
-    whether a torn line follows them."""
+    whether a torn line follows them. Edit lines are read from their head and tail only, unless
+    `strict` (recover): then every line is parsed and every record checked."""
     lines = raw.split(b"\n")
     tail = lines.pop()
     ops = []
     for number, line in enumerate(lines, 1):
-        try:
-            op = orjson.loads(line)
-        except orjson.JSONDecodeError as error:
-            raise _corrupt(
-                path.parent, [(path, f"line {number} is not valid JSON: {error}")]
-            ) from None
-        problem = _op_problem(op)
-        if problem:
-            raise _corrupt(path.parent, [(path, f"line {number}: {problem}")])
+        op = None if strict else _edit_head(line)
+        if op is None:
+            try:
+                op = orjson.loads(line)
+            except orjson.JSONDecodeError as error:
+                raise _corrupt(
+                    path.parent, [(path, f"line {number} is not valid JSON: {error}")]
+                ) from None
+            problem = _op_problem(op, strict)
+            if problem:
+                raise _corrupt(path.parent, [(path, f"line {number}: {problem}")])
         ops.append((op, line + b"\n"))
     return ops, len(raw) - len(tail), bool(tail)
 
@@ -495,7 +517,7 @@ def _annotation_problem(record: dict[str, Any]) -> str | None:
     return None
 
 
-def _op_problem(op: Any) -> str | None:
+def _op_problem(op: Any, strict: bool = False) -> str | None:
     if type(op) is not dict or op.get("op") not in ("edit", "undo", "redo"):
         return "not an edit, undo or redo"
     if not isinstance(op.get("at"), int | float):
@@ -512,6 +534,8 @@ def _op_problem(op: Any) -> str | None:
         # checking every span of a long history here made opening take seconds.
         if _record_problem(record) or record["id"] != op["id"]:
             return f"the {side} record is not an annotation of {op['id']!r}"
+        if strict and (problem := _annotation_problem(record)):
+            return f"the {side} record of {op['id']!r}: {problem}"
     return None
 
 
@@ -521,22 +545,40 @@ class _History:
 
     undo: deque[_Entry] = field(default_factory=lambda: deque(maxlen=HISTORY_LIMIT))
     redo: list[_Entry] = field(default_factory=list)
-    state: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    state: dict[str, tuple[_Entry, int]] = field(default_factory=dict)
+    """Each article's state as the journal leaves it: the edit and its side (0 before, 1 after)."""
 
     def replay(self, ops: list[tuple[dict[str, Any], bytes]]) -> None:
         for op, line in ops:
             kind = op["op"]
             if kind == "edit":
-                self.push(_Entry(op["id"], float(op["at"]), line))
-                self.state[op["id"]] = op["after"]
+                entry = _Entry(op["id"], float(op["at"]), line)
+                self.push(entry)
+                self.state[op["id"]] = (entry, 1)
             elif kind == "undo" and self.undo:
                 entry = self.undo.pop()
                 self.redo.append(entry)
-                self.state[entry.article_id] = entry.records()[0]
+                self.state[entry.article_id] = (entry, 0)
             elif kind == "redo" and self.redo:
                 entry = self.redo.pop()
                 self.undo.append(entry)
-                self.state[entry.article_id] = entry.records()[1]
+                self.state[entry.article_id] = (entry, 1)
+
+    def final_records(self, path: Path) -> dict[str, dict[str, Any] | None]:
+        """Each article's record as the journal leaves it (None: removed), parsing only the
+        lines that hold them; a damaged one is a StoreCorrupt, as at open it always was."""
+        records = {}
+        for article_id, (entry, side) in self.state.items():
+            try:
+                record = entry.records()[side]
+            except RecordError as error:
+                problem = f"the last edit of {article_id!r}: {error}"
+                raise _corrupt(path.parent, [(path, problem)]) from None
+            if record is not None and (_record_problem(record) or record["id"] != article_id):
+                problem = f"the last record of {article_id!r} is not an annotation of it"
+                raise _corrupt(path.parent, [(path, problem)])
+            records[article_id] = record
+        return records
 
     def push(self, entry: _Entry) -> None:
         """A new edit: it can be undone, the redo stack is gone, and the oldest edits go when
@@ -908,7 +950,7 @@ class Store:
 
     def _load_shards(self) -> None:
         """Read every shard file, index its records, and apply journal edits missing from them."""
-        state = self._history.state
+        state = self._history.final_records(self.path / HISTORY)
         stale: set[str] = set()
         problems: list[tuple[Path, str]] = []
         with gc_paused():
@@ -1150,7 +1192,12 @@ class Store:
             if not source:
                 return None
             entry = source[-1]
-            before, after = entry.records()
+            try:
+                before, after = entry.records()
+            except RecordError as error:
+                raise self._damaged_history(
+                    f"the edit to {kind} is damaged ({error}), nothing was changed"
+                ) from None
             record, other = (before, after) if kind == "undo" else (after, before)
             problem = None if record is None else _annotation_problem(record)
             if problem:
@@ -1616,7 +1663,7 @@ def _recover_shards(folder: Path, stamp: str) -> list[str]:
 def _recover_history(folder: Path, stamp: str) -> list[str]:
     path = folder / HISTORY
     try:
-        _journal_ops(path.read_bytes(), path)
+        _journal_ops(path.read_bytes(), path, strict=True)
     except FileNotFoundError:
         return []
     except StoreCorrupt as error:

@@ -1000,6 +1000,68 @@ def test_a_damaged_record_deep_in_the_history_is_refused_when_undone(store_dir: 
             store.history()
 
 
+def _break_inside(line: bytes) -> bytes:
+    """The line with its middle (inside its records) no longer JSON, its head and tail whole."""
+    middle = len(line) // 2
+    return line[:middle] + b"\x00{[" + line[middle:]
+
+
+def test_a_line_damaged_inside_an_old_edit_is_found_when_used_and_recovered(
+    store_dir: Path,
+) -> None:
+    """Opening reads an edit line's head and tail only: a line broken inside its records, deep
+    in the history, is found when undo or the history reaches it, and recover sets it aside."""
+    with Store.open(store_dir, "alice") as store:
+        for note in ("v1", "v2", "v3"):
+            store.save(ann("a1", note=note))
+    journal = store_dir / "alice" / HISTORY
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[0] = _break_inside(lines[0])  # the edit that made v1
+    journal.write_bytes(b"".join(lines))
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "v3"
+        assert store.undo().note == "v2"
+        assert store.undo().note == "v1"
+        with pytest.raises(StoreError, match="the edit to undo is damaged"):
+            store.undo()
+        assert store.get("a1").note == "v1"
+        with pytest.raises(StoreError, match="damaged edit in the undo history"):
+            store.history()
+    assert any("undo history starts empty" in line for line in recover(store_dir, "alice"))
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "v1"
+        assert not store.can_undo
+
+
+def test_a_line_damaged_inside_the_last_edit_of_an_article_is_refused_at_open(
+    store_dir: Path,
+) -> None:
+    _saved_twice(store_dir)
+    journal = store_dir / "alice" / HISTORY
+    lines = journal.read_bytes().splitlines(keepends=True)
+    last_of_a1 = max(n for n, line in enumerate(lines) if b'"id":"a1"' in line[:40])
+    lines[last_of_a1] = _break_inside(lines[last_of_a1])
+    journal.write_bytes(b"".join(lines))
+    with pytest.raises(StoreCorrupt, match="the last edit of 'a1'"):
+        Store.open(store_dir, "alice")
+
+
+def test_recover_finds_a_record_damaged_deep_in_the_history(store_dir: Path) -> None:
+    """Undo tells the user to run recover for a damaged edit: recover must find it."""
+    with Store.open(store_dir, "alice") as store:
+        store.save(ann("a1", note="v1"))
+        store.save(ann("a1", note="v2"))
+    journal = store_dir / "alice" / HISTORY
+    lines = journal.read_bytes().splitlines(keepends=True)
+    op = orjson.loads(lines[-1])
+    op["before"]["spans"] = [{"start": 5, "end": 2, "label": "PER", "text": "x"}]
+    journal.write_bytes(b"".join(lines[:-1]) + orjson.dumps(op) + b"\n")
+    assert any("undo history starts empty" in line for line in recover(store_dir, "alice"))
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "v2"
+        assert not store.can_undo
+
+
 def test_the_history_keeps_at_most_its_byte_budget(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
