@@ -21,7 +21,8 @@ from cooltui.text import TokenIndex
 _START, _END, _START_END = attrgetter("start"), attrgetter("end"), attrgetter("start", "end")
 _RECENT_INDEXES = 4
 _DERIVED_UP_TO = 64
-"""An index for spans that differ from a recent index's in at most this many is made from it."""
+"""An edit that changes at most this many spans updates a span index (from a recent one) and
+the suggestions on offer from what it changed; a bigger one makes them afresh."""
 
 
 class EditRefused(CoolError):

@@ -294,7 +294,8 @@ class CoolApp(App[None]):
         self.suggestions = Suggestions((), ())
         """What the rules suggest for the open article, whatever has been made or rejected."""
         self.show_suggestions = True
-        self._offer = Offer(())
+        self._offer = Offer(self.suggestions.spans)
+        """What of the suggestions is on offer, kept up to date edit by edit."""
         # Opened here, before run(), so that a store that cannot open fails as a one-line error.
         self.store = open_store(self.post_message_from_store)
         self.read_only_reason: str | None = None
@@ -474,6 +475,7 @@ class CoolApp(App[None]):
         self.suggestions = self.suggester.suggest(
             text, self.reader.tokens, dateline=Dateline(article.outlet, article.place)
         )
+        self._offer = Offer(self.suggestions.spans)
         self._refresh_views()
         self.articles.set_current(article_id)
 
@@ -505,8 +507,6 @@ class CoolApp(App[None]):
         """The suggestions on offer: shown, not rejected, not under a span already made."""
         if not self.show_suggestions or self.annotation is None:
             return ()
-        if self._offer.suggestions is not self.suggestions.spans:  # another article
-            self._offer = Offer(self.suggestions.spans)
         return self._offer.update(self.annotation.spans, self.annotation.rejected)
 
     def _refresh_top(self) -> None:
