@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, NoReturn
 
 from cooltui import __version__
-from cooltui.errors import CoolError, UsageError
+from cooltui.errors import CoolError, UsageError, warn
 
 if TYPE_CHECKING:
     from cooltui.settings import Settings
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return modules[args.command].run(args)
     except CoolError as error:
         _debug_traceback()
-        print(f"cooltui: {error}", file=sys.stderr)
+        warn(str(error))
         return error.exit_code
     except KeyboardInterrupt:
         return 130
@@ -119,10 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:
         _debug_traceback()
-        print(
-            f"cooltui: internal error: {type(error).__name__}: {error} "
-            f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)",
-            file=sys.stderr,
+        warn(
+            f"internal error: {type(error).__name__}: {error} "
+            f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)"
         )
         return 70
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -15,6 +16,15 @@ class UsageError(CoolError):
     """A wrong flag or argument on the command line."""
 
     exit_code = 2
+
+
+def warn(message: str) -> None:
+    """`message` on stderr as one line, "cooltui: " first. Messages name files, ids and paths as
+    they were given, which may hold line breaks or escape sequences that would drive the
+    terminal: they are shown cleaned."""
+    from cooltui.text import printable  # here: compiling its patterns costs start-up time
+
+    print(f"cooltui: {printable(message)}", file=sys.stderr)
 
 
 def read_user_file(path: Path, error: type[CoolError], what: str, fix: str) -> bytes:

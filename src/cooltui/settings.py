@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cooltui.corpus import MAX_ARTICLE_MB, Corpus, CorpusError, default_corpus_paths, load_corpus
-from cooltui.errors import UsageError
+from cooltui.errors import UsageError, warn
 from cooltui.scheme import Scheme, load_scheme
 from cooltui.store import StoreError, check_annotator
 
@@ -35,6 +35,14 @@ class Settings:
         scheme: Path | None = None,
         max_article_mb: float | None = None,
     ) -> Settings:
+        if annotator == "":
+            # Given but empty, as `--annotator "$NAME"` with NAME unset gives: saving under the
+            # login name instead would quietly mix two people's work.
+            raise UsageError(
+                "--annotator is empty; give a name, or leave the option out to use "
+                f"${ANNOTATOR_ENV} or the login name"
+            )
+        # An empty environment variable counts as unset, as in the shell's ${VAR:-default}.
         name = annotator or os.environ.get(ANNOTATOR_ENV) or _login_name()
         try:
             check_annotator(name)
@@ -95,10 +103,10 @@ def report_problems(corpus: Corpus) -> None:
     """Each problem on stderr, but for a missing path: that one ends the command."""
     problems = [problem for problem in corpus.problems if not problem.fatal]
     for problem in problems[:_SHOWN_PROBLEMS]:
-        print(f"cooltui: {problem}", file=sys.stderr)
+        warn(str(problem))
     hidden = len(problems) - _SHOWN_PROBLEMS
     if hidden > 0:
-        print(f"cooltui: ... and {hidden} more problems like these", file=sys.stderr)
+        warn(f"... and {hidden} more problems like these")
 
 
 def _login_name() -> str:

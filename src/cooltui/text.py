@@ -3,7 +3,8 @@
 `normalise` is applied once when an article is loaded; every span offset is a Python str index
 (code point) into its result, end exclusive. `tokenize` cuts that text into word tokens, and
 `TokenIndex` answers the boundary questions the reader and the exporters ask about them.
-Standard library only: this is a headless core module.
+`printable` makes any other string from a file (an id, a file name) safe to show on one line of
+a terminal. Standard library only: this is a headless core module.
 """
 
 from __future__ import annotations
@@ -57,6 +58,40 @@ def normalise(raw: str) -> str:
     text = _STRIP.sub("", raw).replace("\r\n", "\n")
     text = _LINE_BREAK.sub("\n", text)
     return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+# --- printable ---------------------------------------------------------------------------------
+
+UNPRINTABLE = "\ufffd"
+"""What `printable` shows for a control character: Unicode's own mark for a character that cannot
+be shown, one cell wide, and unlike "?" never mistaken for a character of an id."""
+
+ID_WIDTH = 32
+"""Where an article id is shown, it is cut to this width: ids are keys of a few dozen characters,
+and one of 100,000 must not push everything else off the screen or pad every row of a table."""
+
+# Whitespace controls become a space: they separate words in titles, notes and messages.
+_SPACING = re.compile("\r\n?|[\t\n\v\f\x85\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to show on one line of a terminal. For strings from files and the store: ids,
+    file names and messages naming them were never normalised, and titles and notes were but
+    keep their line breaks and tabs.
+
+    Whole escape sequences go, as in `normalise`: their debris ("]0;title") means nothing to a
+    reader. Line breaks and tabs become a space, and any other control character (C0, C1, lone
+    surrogates, the BOM, bidi overrides and isolates) becomes UNPRINTABLE, so that two ids that
+    differ only in one still look different. Idempotent; nothing else changes.
+    """
+    if text.isprintable():
+        return text
+    return _SPACING.sub(" ", _STRIP.sub(_unprintable, text))
+
+
+def _unprintable(match: re.Match[str]) -> str:
+    # _STRIP matches a whole escape sequence, or a lone control character.
+    return "" if len(match.group()) > 1 else UNPRINTABLE
 
 
 # --- tokenize ----------------------------------------------------------------------------------

@@ -24,10 +24,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cooltui.cli import settings_from
+    from cooltui.meta import shorten
+    from cooltui.text import ID_WIDTH, printable
 
     settings = settings_from(args)
     corpus = settings.load_corpus()
     statuses = _statuses(settings.store_dir, settings.annotator)
+    # A store that cannot be read still lists the corpus, every article as todo, and says so;
+    # the exit code tells a pipeline the statuses are missing.
+    exit_code = 0 if statuses is not None else 1
+    statuses = statuses or {}
     if args.jsonl:
         import orjson
 
@@ -36,13 +42,16 @@ def run(args: argparse.Namespace) -> int:
             row = {**article.summary(), "status": statuses.get(article.id, "todo")}
             out.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
         out.flush()
-        return 0
+        return exit_code
+    # Ids come from file names and JSON as they are, and an article without a title is titled by
+    # its id: shown, they must not drive the terminal, split a row or widen every row. The
+    # status is looked up by the id as the source gave it.
     rows = [
         (
-            a.id,
+            printable(a.id),
             statuses.get(a.id, "todo"),
-            a.title,
-            a.outlet or a.place or "",
+            shorten(printable(a.title)),
+            printable(a.outlet or a.place or ""),
             a.date or "",
             f"{a.chars:,}",
         )
@@ -50,13 +59,15 @@ def run(args: argparse.Namespace) -> int:
     ]
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
     header = ("id", "status", "title", "outlet", "date", "chars")
-    for line in _table(header, rows, width, flexible=2):
+    for line in _table(header, rows, width, flexible=2, widest={0: ID_WIDTH}):
         print(line)
-    return 0
+    return exit_code
 
 
-def _statuses(store_dir: Path, annotator: str) -> dict[str, str]:
-    """The annotator's status of each article; none when there is no store yet."""
+def _statuses(store_dir: Path, annotator: str) -> dict[str, str] | None:
+    """The annotator's status of each article: none when there is no store yet, None (and a
+    message) when the store cannot be read."""
+    from cooltui.errors import warn
     from cooltui.store import Store, StoreError
 
     if not (store_dir / annotator).is_dir():
@@ -65,15 +76,23 @@ def _statuses(store_dir: Path, annotator: str) -> dict[str, str]:
         with Store.open(store_dir, annotator, read_only=True) as store:
             return {article_id: status.value for article_id, status in store.statuses().items()}
     except StoreError as error:
-        print(f"cooltui: {error}; statuses not shown", file=sys.stderr)
-        return {}
+        warn(f"{error}; statuses not shown")
+        return None
 
 
 def _table(
-    header: tuple[str, ...], rows: list[tuple[str, ...]], width: int, flexible: int
+    header: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    width: int,
+    *,
+    flexible: int,
+    widest: dict[int, int],
 ) -> Iterable[str]:
-    """Columns padded to their widest cell; the `flexible` column gives way to fit `width`."""
+    """Columns padded to their widest cell, but at most `widest[column]` cells where given (one
+    long id must not pad every row); the `flexible` column gives way to fit `width`."""
     widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for column, most in widest.items():
+        widths[column] = min(widths[column], most)
     spare = width - (sum(widths) + 2 * (len(widths) - 1))
     if spare < 0:
         widths[flexible] = max(10, widths[flexible] + spare)
@@ -89,6 +108,7 @@ def _cells(text: str) -> int:
 
 def _fit(text: str, width: int, *, numeric: bool) -> str:
     if _cells(text) > width:
+        text = text[:width]  # every character takes a cell or two: the rest cannot show
         while _cells(text) > width - 1:
             text = text[:-1]
         text += "…"

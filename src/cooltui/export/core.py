@@ -24,7 +24,7 @@ from cooltui.export.record import DocLabels, Record, Writer
 from cooltui.memory import gc_paused
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme
-from cooltui.text import TokenIndex
+from cooltui.text import TokenIndex, printable
 
 ONLY = ("done", "all")
 SHOWN_PROBLEMS = 15
@@ -143,7 +143,8 @@ class Report:
                 "export:"
             )
             lines.extend(self._problem_lines(fmt))
-        return "\n".join(lines)
+        # Each line on its own: ids and details come from the store and the corpus as they are.
+        return "\n".join(printable(line) for line in lines)
 
     def _problem_lines(self, fmt: Format) -> list[str]:
         """A heading per kind, then examples, SHOWN_PROBLEMS lines in all, shared among kinds."""

@@ -12,7 +12,6 @@ cancelled by the next `apply_filter`.
 
 from __future__ import annotations
 
-import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from textual.worker import get_current_worker
 from cooltui.errors import CoolError
 from cooltui.model import Status
 from cooltui.query import ArticleFacts, ListRow, Query
+from cooltui.text import printable
 from cooltui.tui.scrolling import KeepsScrolledLines
 
 FactsLookup = Callable[[str], ArticleFacts | None]
@@ -57,7 +57,6 @@ _META_MIN_ROOM = 40
 """Below this many cells for title + meta, the outlet and date give way to the title."""
 _PROGRESS_SECONDS = 0.1
 """How often the body search shows what it found."""
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 _RowStyles = tuple[Style, Style, Style, Style, Style]
 """A row's current marker, status mark, stale mark, title and outlet-and-date."""
@@ -67,18 +66,13 @@ def _cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _clean(text: str) -> str:
-    """`text` safe to draw on one line: a control character would move the terminal's cursor."""
-    return text if text.isprintable() else _CONTROLS.sub(" ", text)
-
-
 def _truncate(text: str, width: int) -> str:
     """`text` cut to at most `width` cells, ending with "…" when cut (wide characters aware)."""
     if width <= 0:
         return ""
     if _cells(text) <= width:
         return text
-    if text.isascii():  # printable (see _clean), so a character is a cell
+    if text.isascii():  # printable (see _draw_row), so a character is a cell
         return text[: width - 1] + "…"
     # Only the head can show: rich splits the whole text into graphemes, a long title costs
     # several times a short one. A head of 2 * width characters is enough unless it is mostly
@@ -429,8 +423,10 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
 
     def _draw_row(self, row: ListRow, width: int, highlighted: bool, current: bool) -> Strip:
         mark, status, stale, title_style, dim = self._row_styles(row.status, highlighted, current)
+        # A row is one line, drawn as it is: no control character or escape sequence may reach
+        # the terminal (titles can be raw ids, see corpus.py).
         title, padding, meta = _layout(
-            _clean(row.title), _clean(row.outlet), _clean(row.date), width - _PREFIX_CELLS
+            printable(row.title), printable(row.outlet), printable(row.date), width - _PREFIX_CELLS
         )
         segments = [
             Segment(CURRENT_MARK if current else " ", mark),

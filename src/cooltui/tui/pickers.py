@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from cooltui.model import Annotation
 from cooltui.scheme import Scheme
+from cooltui.text import normalise, printable
 from cooltui.tui.sidebar import label_style, value_rows
 
 
@@ -245,6 +246,16 @@ class LabelPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class _NoteArea(TextArea):
+    """The note's TextArea. TextArea draws control characters as they are, so that a note
+    pasted or read with an escape sequence in it would drive the terminal: it is cleaned as an
+    article's text is, keeping its lines and tabs, before it shows."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # TextArea's own handler would insert the text as it came
+        await super()._on_paste(events.Paste(normalise(event.text)))
+
+
 class NoteEditor(ModalScreen[str | None]):
     """Edit an article's note; Esc or ctrl+s saves and closes (dismisses with the text)."""
 
@@ -272,13 +283,13 @@ class NoteEditor(ModalScreen[str | None]):
 
     def __init__(self, note: str, title: str) -> None:
         super().__init__()
-        self.note = note
-        self.article_title = title
+        self.note = normalise(note)  # see _NoteArea; what is shown is what is saved
+        self.article_title = printable(title)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content.assemble("Note: ", self.article_title), classes="picker--title")
-            yield TextArea(self.note, soft_wrap=True, id="note-editor-text")
+            yield _NoteArea(self.note, soft_wrap=True, id="note-editor-text")
             yield Static(
                 _hint(("Esc", "save and close"), ("ctrl+s", "save")), classes="picker--hint"
             )

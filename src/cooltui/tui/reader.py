@@ -28,9 +28,10 @@ from textual.widgets.text_area import Selection
 
 from cooltui.corpus import Article
 from cooltui.edits import SpanIndex, span_changes
+from cooltui.meta import shorten
 from cooltui.model import Span
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
-from cooltui.text import TokenIndex
+from cooltui.text import ID_WIDTH, TokenIndex, printable
 from cooltui.tui.scrolling import KeepsScrolledLines
 
 Location = tuple[int, int]
@@ -61,11 +62,14 @@ class ArticleHeading(Static):
         if article is None:
             self.update("")
             return
+        shown_id = shorten(printable(article.id), ID_WIDTH)
         facts = " · ".join(
-            part for part in (article.outlet, article.place, article.date, article.id) if part
+            part for part in (article.outlet, article.place, article.date, shown_id) if part
         )
-        # Titles come from scraped text: never markup.
-        self.update(Content.assemble(article.title, "\n", (facts, "dim not bold"), note))
+        # Titles come from scraped text: never markup. An article without one is titled by its id,
+        # which comes as the source gave it: one line each, no control characters.
+        title = shorten(printable(article.title))
+        self.update(Content.assemble(title, "\n", (printable(facts), "dim not bold"), note))
 
 
 class SlicedWrappedDocument(WrappedDocument):

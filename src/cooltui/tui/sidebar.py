@@ -31,6 +31,7 @@ from textual.widgets import Static
 from cooltui.edits import span_changes
 from cooltui.model import SPAN_ORDER, Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme
+from cooltui.text import printable
 
 SUGGESTED_MARK = "✦"
 
@@ -420,7 +421,8 @@ class Sidebar(Vertical):
             key = first_key(self.scheme.app_keys.get("edit_note", "c"))
             return Content.assemble(("note", "bold"), "\n", (f"no note — {key} to write", "dim"))
         lines = note.strip().splitlines()
-        shown = [Content(line) for line in lines[:_NOTE_LINES]]
+        # A note saved by an older cooltui, or edited by hand in the store, may hold controls.
+        shown = [Content(printable(line)) for line in lines[:_NOTE_LINES]]
         if len(lines) > _NOTE_LINES:
             shown.append(Content.styled(f"… (+{len(lines) - _NOTE_LINES} lines)", "dim"))
         return Content("\n").join([Content.styled("note", "bold"), *shown])
