@@ -9,7 +9,14 @@ cut short, never acknowledged), opens the store read-only reading every record i
 for each acknowledged save. The store is kept across trials, so it grows, and its history bound is
 small so that the journal is compacted often (and killed while compacting).
 
-Prints: trials=N corrupt=N lost=N (and acked_saves=, acked_articles=, child_errors=, seconds=).
+In a third of the trials the journal is also damaged after the kill, as a crash never leaves it:
+cut at a random byte of its last two lines, cut to half, or a whole line dropped from its end or
+its middle. Then the store is opened for writing, as the next cooltui does: if it refuses (it
+must whenever the journal lost edits the shards hold), `recover` runs, as the message says. An
+open or a recover that wrote back a record older than an acknowledged save counts as lost.
+
+Prints: trials=N corrupt=N lost=N (and damaged_journals=, refused=, acked_saves=,
+acked_articles=, child_errors=, seconds=).
 Run: .venv/bin/python bench/crash.py [--trials 200] [--seed 1] [--dir DIR]
 """
 
@@ -26,7 +33,7 @@ from pathlib import Path
 
 import orjson
 
-from cooltui.store import HISTORY, Store, StoreError
+from cooltui.store import HISTORY, Store, StoreCorrupt, StoreError, recover
 
 CHILD = r"""
 import random, sys
@@ -101,10 +108,40 @@ def check(store_dir: Path, acked: dict[str, int]) -> tuple[int, int]:
     return damaged, len(missing)
 
 
+def damage_journal(journal: Path, rng: random.Random) -> bool:
+    """Damage the journal as a crash never does; False if it has too little to damage."""
+    raw = journal.read_bytes() if journal.exists() else b""
+    lines = raw.splitlines(keepends=True)
+    if len(lines) < 3:
+        return False
+    kind = rng.choice(["cut end", "cut half", "drop last", "drop middle"])
+    if kind == "cut end":
+        raw = raw[: rng.randrange(len(raw) - len(lines[-1]) - len(lines[-2]), len(raw))]
+    elif kind == "cut half":
+        raw = raw[: len(raw) // 2]
+    else:
+        gone = len(lines) - 1 if kind == "drop last" else rng.randrange(len(lines) - 1)
+        raw = b"".join(lines[:gone] + lines[gone + 1 :])
+    journal.write_bytes(raw)
+    return True
+
+
+def reopen(store_dir: Path) -> bool:
+    """Open the store for writing and close it, as the next cooltui would; when it refuses a
+    damaged journal, run recover as its message says. True if it refused."""
+    try:
+        Store.open(store_dir, "crash").close()
+    except StoreCorrupt:
+        recover(store_dir, "crash")
+        Store.open(store_dir, "crash").close()
+        return True
+    return False
+
+
 def run(store_dir: Path, trials: int, seed: int, limit: int) -> dict[str, float]:
     rng = random.Random(seed)
     acked: dict[str, int] = {}
-    corrupt = lost = errors = acked_saves = 0
+    corrupt = lost = errors = acked_saves = damaged_journals = refused = 0
     start = time.monotonic()
     for trial in range(trials):
         child = subprocess.Popen(
@@ -129,6 +166,9 @@ def run(store_dir: Path, trials: int, seed: int, limit: int) -> dict[str, float]
                 acked_saves += 1
                 article_id, n = line.split()
                 acked[article_id] = max(acked.get(article_id, 0), int(n))
+        if rng.random() < 1 / 3 and damage_journal(store_dir / "crash" / HISTORY, rng):
+            damaged_journals += 1
+            refused += reopen(store_dir)
         damaged, missing = check(store_dir, acked)
         corrupt += damaged
         lost += missing
@@ -138,6 +178,8 @@ def run(store_dir: Path, trials: int, seed: int, limit: int) -> dict[str, float]
         "trials": trials,
         "corrupt": corrupt,
         "lost": lost,
+        "damaged_journals": damaged_journals,
+        "refused": refused,
         "acked": len(acked),
         "acked_saves": acked_saves,
         "child_errors": errors,
@@ -155,6 +197,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="cooltui-crash-") as tmp:
         result = run(Path(tmp) / "annotations", args.trials, args.seed, args.history_limit)
     print(f"trials={result['trials']} corrupt={result['corrupt']} lost={result['lost']}")
+    print(f"damaged_journals={result['damaged_journals']} refused={result['refused']}")
     print(f"acked_saves={result['acked_saves']} acked_articles={result['acked']}")
     print(f"child_errors={result['child_errors']}")
     print(f"seconds={result['seconds']} s")

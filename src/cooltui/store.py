@@ -29,14 +29,13 @@ import itertools
 import os
 import re
 import socket
-import sys
 import threading
 import time
 import weakref
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -47,7 +46,7 @@ from tinydb.table import Table
 
 from cooltui import __version__
 from cooltui.anchor import reanchor as _reanchor
-from cooltui.errors import CoolError
+from cooltui.errors import CoolError, warn
 from cooltui.memory import gc_paused
 from cooltui.model import Annotation, RecordError, Span, Status, differing_stretch
 
@@ -56,8 +55,9 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 1
-"""The layout this cooltui writes; older ones are migrated at open, newer ones refused."""
+SCHEMA_VERSION = 2
+"""The layout this cooltui writes; older ones are migrated at open, newer ones refused.
+Schema 2 numbers the journal's operations and stamps each shard with the last one it holds."""
 
 DEFAULT_SHARDS = 1024
 """Shard files of a new store: ~100 articles each at 100,000 articles, so a save stays small."""
@@ -78,6 +78,9 @@ HOT_SHARDS = 8
 """How many shards stay parsed in memory (those used last); the others are kept as bytes."""
 
 TABLE = "annotations"
+APPLIED_TABLE = "journal"
+"""A shard's second TinyDB table: one document {"applied": n}, the number of the last journal
+operation the shard file holds (every operation up to n that touched its articles)."""
 MANIFEST = "manifest.json"
 HISTORY = "history.jsonl"
 LOCK = "lock"
@@ -104,14 +107,19 @@ class StoreError(CoolError):
     """The store cannot do what was asked; the message says why and what to do."""
 
 
-class StoreLocked(StoreError):
+class StoreNotWritable(StoreError):
+    """This cooltui cannot write the store; `reason` says why, for a read-only open to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}; open it read-only with {READ_ONLY_FLAG}")
+        self.reason = reason
+
+
+class StoreLocked(StoreNotWritable):
     """Another cooltui is writing this annotator's store; `holder` says which (pid, host)."""
 
     def __init__(self, folder: Path, holder: str) -> None:
-        super().__init__(
-            f"{folder} is open in another cooltui ({holder}); "
-            f"open it read-only with {READ_ONLY_FLAG}"
-        )
+        super().__init__(f"{folder} is open in another cooltui ({holder})")
         self.folder = folder
         self.holder = holder
 
@@ -156,17 +164,32 @@ class _Entry:
     article_id: str
     at: float
     line: bytes = field(repr=False)
+    n: int = 0
+    """The number of the journal operation that put the edit where it is: the edit itself, or
+    the undo or redo that moved it last (its line keeps the edit's own number until compacted)."""
 
     @classmethod
-    def make(cls, article_id: str, before: bytes, after: bytes, at: float) -> _Entry:
-        """The edit of `article_id` from and to these records' JSON (b"null": no record)."""
-        line = b'{"op":"edit","id":%b,"before":%b,"after":%b,"at":%b}\n' % (
+    def make(cls, article_id: str, before: bytes, after: bytes, at: float, n: int) -> _Entry:
+        """Edit number `n` of `article_id`, from and to these records' JSON (b"null": none)."""
+        line = b'{"op":"edit","id":%b,"before":%b,"after":%b,"at":%b,"n":%d}\n' % (
             orjson.dumps(article_id),
             before,
             after,
             orjson.dumps(at),
+            n,
         )
-        return cls(article_id, at, line)
+        return cls(article_id, at, line, n)
+
+    def numbered_line(self) -> bytes:
+        """The edit's line carrying `n`, as a compacted journal writes it, so that replaying it
+        numbers the article's state as the operation that made it did."""
+        tail = _EDIT_TAIL.search(self.line, max(0, len(self.line) - 80))
+        if tail is None:  # a line not in _Entry.make's form (hand-edited): written anew
+            op = orjson.loads(self.line)
+            return orjson.dumps({**op, "n": self.n}) + b"\n"
+        if tail[2] is not None and int(tail[2]) == self.n:
+            return self.line
+        return self.line[: tail.end(1)] + b',"n":%d}\n' % self.n
 
     def records(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """The article's record before and after the edit (None: no record); a RecordError if
@@ -348,6 +371,17 @@ def _record_problem(record: Any) -> str | None:
     return None
 
 
+def _stamp_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with a shard's stamp (its APPLIED_TABLE), if it has one."""
+    if APPLIED_TABLE not in data:
+        return None
+    document = data[APPLIED_TABLE].get("1")
+    stamp = document.get("applied") if type(document) is dict else None
+    if len(data[APPLIED_TABLE]) != 1 or type(stamp) is not int or stamp < 0:
+        return f"its {APPLIED_TABLE!r} table is not one document with a whole number 'applied'"
+    return None
+
+
 def _tables_problem(data: Any) -> str | None:
     if type(data) is not dict:
         return "not a TinyDB file: the top level is not an object"
@@ -433,8 +467,12 @@ class ShardStorage(Storage):
         self.raw = None
         self.version += 1
 
-    def serialize(self) -> bytes:
-        return orjson.dumps(self.read())
+    def serialize(self, applied: int) -> bytes:
+        """The shard's JSON, stamped with the number of the last journal operation it holds."""
+        data = self.read()
+        assert data is not None
+        data[APPLIED_TABLE] = {"1": {"applied": applied}}
+        return orjson.dumps(data)
 
     def written(self, version: int, raw: bytes) -> None:
         """The writer put `raw` (the data at `version`) on disk: keep it for evict()."""
@@ -472,16 +510,20 @@ class _Shard:
 
 
 _EDIT_HEAD = re.compile(rb'\{"op":"edit","id":("(?:[^"\\\x00-\x1f]|\\.)*"),"before":[{n]')
-_EDIT_TAIL = re.compile(rb'[}l],"at":(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\}\Z')
+_EDIT_TAIL = re.compile(rb'[}l],"at":(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?:,"n":(\d+))?\}\n?\Z')
 
 
 def _edit_head(line: bytes) -> dict[str, Any] | None:
-    """The op, id and time of an edit line as _Entry.make writes it, read from its head and
-    tail alone: its records, 300 KB a line on a long article, are parsed when they are used."""
-    head, tail = _EDIT_HEAD.match(line), _EDIT_TAIL.search(line, len(line) - 40)
+    """The op, id, time and number of an edit line as _Entry.make writes it, read from its head
+    and tail alone: its records, 300 KB a line on a long article, are parsed when they are used.
+    Lines of schema 1 have no number."""
+    head, tail = _EDIT_HEAD.match(line), _EDIT_TAIL.search(line, max(0, len(line) - 80))
     if head is None or tail is None:
         return None
-    return {"op": "edit", "id": orjson.loads(head[1]), "at": float(tail[1])}
+    op = {"op": "edit", "id": orjson.loads(head[1]), "at": float(tail[1])}
+    if tail[2] is not None:
+        op["n"] = int(tail[2])
+    return op
 
 
 def _journal_ops(
@@ -522,6 +564,8 @@ def _op_problem(op: Any, strict: bool = False) -> str | None:
         return "not an edit, undo or redo"
     if not isinstance(op.get("at"), int | float):
         return "no time"
+    if "n" in op and (type(op["n"]) is not int or op["n"] < 0):
+        return "its number is not a whole number"
     if op["op"] != "edit":
         return None
     if type(op.get("id")) is not str:
@@ -546,27 +590,35 @@ class _History:
     undo: deque[_Entry] = field(default_factory=lambda: deque(maxlen=HISTORY_LIMIT))
     redo: list[_Entry] = field(default_factory=list)
     state: dict[str, tuple[_Entry, int]] = field(default_factory=dict)
-    """Each article's state as the journal leaves it: the edit and its side (0 before, 1 after)."""
+    """Each article's state as the journal leaves it: the edit and its side (0 before, 1 after);
+    the entry's n is the number of the operation that made that state."""
+    last_n: int = 0
+    """The highest number of the journal's operations: its last one's."""
 
     def replay(self, ops: list[tuple[dict[str, Any], bytes]]) -> None:
         for op, line in ops:
+            # A schema 1 journal has no numbers: its lines count up, as they were written. (A
+            # compacted one is not in order: its undos come last.)
+            n = op.get("n", self.last_n + 1)
+            self.last_n = max(self.last_n, n)
             kind = op["op"]
             if kind == "edit":
-                entry = _Entry(op["id"], float(op["at"]), line)
+                entry = _Entry(op["id"], float(op["at"]), line, n)
                 self.push(entry)
                 self.state[op["id"]] = (entry, 1)
             elif kind == "undo" and self.undo:
-                entry = self.undo.pop()
+                entry = replace(self.undo.pop(), n=n)
                 self.redo.append(entry)
                 self.state[entry.article_id] = (entry, 0)
             elif kind == "redo" and self.redo:
-                entry = self.redo.pop()
+                entry = replace(self.redo.pop(), n=n)
                 self.undo.append(entry)
                 self.state[entry.article_id] = (entry, 1)
 
-    def final_records(self, path: Path) -> dict[str, dict[str, Any] | None]:
-        """Each article's record as the journal leaves it (None: removed), parsing only the
-        lines that hold them; a damaged one is a StoreCorrupt, as at open it always was."""
+    def final_records(self, path: Path) -> dict[str, tuple[dict[str, Any] | None, int]]:
+        """Each article's record as the journal leaves it (None: removed) and the number of the
+        operation that made it, parsing only the lines that hold them; a damaged one is a
+        StoreCorrupt, as at open it always was."""
         records = {}
         for article_id, (entry, side) in self.state.items():
             try:
@@ -577,7 +629,7 @@ class _History:
             if record is not None and (_record_problem(record) or record["id"] != article_id):
                 problem = f"the last record of {article_id!r} is not an annotation of it"
                 raise _corrupt(path.parent, [(path, problem)])
-            records[article_id] = record
+            records[article_id] = (record, entry.n)
         return records
 
     def push(self, entry: _Entry) -> None:
@@ -594,13 +646,13 @@ class _History:
         return len(self.undo) + 2 * len(self.redo)
 
     def compacted(self) -> bytes:
-        """The journal that rebuilds these stacks: the undo stack's edits, then the redo stack's."""
+        """The journal that rebuilds these stacks, numbers included: the undo stack's edits,
+        then the redo stack's, then the undos that put them there."""
         redo = list(reversed(self.redo))
-        undos = [
-            orjson.dumps({"op": "undo", "id": e.article_id, "at": e.at}) + b"\n"
-            for e in reversed(redo)
-        ]
-        return b"".join([e.line for e in self.undo] + [e.line for e in redo] + undos)
+        undos = [_op("undo", e.article_id, e.at, e.n) for e in self.redo]
+        return b"".join(
+            [e.numbered_line() for e in self.undo] + [e.numbered_line() for e in redo] + undos
+        )
 
 
 def _same_record(record: dict[str, Any], other: dict[str, Any] | None) -> bool:
@@ -631,8 +683,46 @@ def _keep_last(cache: dict[str, Any], article_id: str, value: Any) -> None:
         del cache[next(iter(cache))]
 
 
-def _op(kind: str, article_id: str, at: float) -> bytes:
-    return orjson.dumps({"op": kind, "id": article_id, "at": at}) + b"\n"
+def _op(kind: str, article_id: str, at: float, n: int) -> bytes:
+    return orjson.dumps({"op": kind, "id": article_id, "at": at, "n": n}) + b"\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Disagreement:
+    """A shard holding a newer state than the journal: the journal's last operation on the
+    article (or its last operation at all, when `article_id` is None) is number `journal`, the
+    shard holds every operation up to `shard`."""
+
+    article_id: str | None
+    shard: int
+    journal: int
+    shard_stamp: int
+
+    def __str__(self) -> str:
+        name = shard_name(self.shard)
+        if self.article_id is None:
+            return (
+                f"{name} holds edits up to #{self.shard_stamp}, the journal ends at #{self.journal}"
+            )
+        return (
+            f"its last edit of {self.article_id!r} is #{self.journal}, older than what "
+            f"{name} holds (up to #{self.shard_stamp})"
+        )
+
+
+def _journal_behind(folder: Path, disagreements: list[_Disagreement]) -> StoreCorrupt:
+    """The refusal when the journal has lost lines that its shards hold (not a crash: a crash
+    only ever leaves the journal ahead of the shards)."""
+    journal = folder / HISTORY
+    more = len(disagreements) - 1
+    return StoreCorrupt(
+        f"{journal} has lost edits that the shards hold ({disagreements[0]}"
+        + (f"; and {more} more" if more else "")
+        + "); it is damaged, not cut by a crash, so cooltui changed nothing and will not write "
+        f"to this store. Run {_recover_hint(folder)} to keep the newest record of each article",
+        (journal, *sorted({folder / shard_name(d.shard) for d in disagreements})),
+        str(disagreements[0]),
+    )
 
 
 # The lock
@@ -666,10 +756,7 @@ class _Lock:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
-            raise StoreError(
-                f"cannot open {folder} for writing ({error.strerror}); "
-                f"open it read-only with {READ_ONLY_FLAG}"
-            ) from None
+            raise StoreNotWritable(f"cannot open {folder} for writing ({error.strerror})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
@@ -744,7 +831,16 @@ def _migrate_0_to_1(folder: Path, annotator: str) -> None:
     _fsync_dir(folder)
 
 
-_MIGRATIONS: dict[int, Callable[[Path, str], None]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(folder: Path, annotator: str) -> None:
+    """Schema 1 numbered nothing: its journal's lines count up in the order they were written
+    and its shards are stamped 0 (see _History.replay, _index), so only the manifest changes,
+    which keeps an older cooltui, blind to the numbers, from writing the store."""
+    _, manifest = _store_version(folder)
+    assert manifest is not None
+    write_manifest(folder, annotator, manifest["shards"], schema=2)
+
+
+_MIGRATIONS: dict[int, Callable[[Path, str], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 def _store_version(folder: Path) -> tuple[int | None, dict[str, Any] | None]:
@@ -825,6 +921,8 @@ class Store:
         self._statuses: dict[str, Status] = {}
         self._text_shas: dict[str, str] = {}
         self._history = _History()
+        self._journal_n = 0
+        """The number of the last journal operation made (edit, undo or redo)."""
         self._journalled: dict[str, bytes] = {}
         """The JSON of the records the last few edits journalled as their "after", while they
         are still the stored records: the next edit of the article journals it as its "before"."""
@@ -896,10 +994,15 @@ class Store:
     def _load_or_explain(self) -> None:
         try:
             self._load()
+        except PermissionError as error:
+            raise _unreadable(self.path, error) from None
         except OSError as error:
             raise StoreError(f"cannot read the store in {self.path}: {error}") from None
 
-    def _load(self) -> None:
+    def _load(self, *, reconcile: bool = False) -> list[_Disagreement]:
+        """Read the store's files. Where the journal is older than a shard (damage: a crash
+        leaves it only newer), refuse with StoreCorrupt, or with `reconcile` (recover) keep the
+        shard's record and return what disagreed."""
         folder = self.path
         version, manifest = _store_version(folder)
         if version is not None and version > SCHEMA_VERSION:
@@ -924,10 +1027,17 @@ class Store:
                 raise StoreError(f"cannot create the store in {folder}: {error.strerror}") from None
         if manifest is not None:
             self._shard_count = manifest["shards"]
+        # The shards before the journal: the journal is written first, so it then holds every
+        # operation the shards read do, even while another cooltui is writing the store.
+        shards = {
+            number: (path, path.read_bytes()) for number, path in _shard_files(folder).items()
+        }
         ops = self._read_journal()
         self._history.replay(ops)
-        self._load_shards()
+        disagreements = self._load_shards(shards, journalled=bool(ops))
         self._history.state = {}  # only needed to check the shards against the journal
+        if disagreements and not reconcile:
+            raise _journal_behind(folder, disagreements)
         if not self.read_only:
             self._journal_lines = len(ops)
             self._compact_due = self._journal_lines > self._history.compact_lines
@@ -935,6 +1045,7 @@ class Store:
                 if _TMP_FILE.fullmatch(path.name):
                     with contextlib.suppress(OSError):
                         path.unlink()
+        return disagreements
 
     def _read_journal(self) -> list[tuple[dict[str, Any], bytes]]:
         path = self.path / HISTORY
@@ -948,20 +1059,30 @@ class Store:
         self._journal_trim = torn
         return ops
 
-    def _load_shards(self) -> None:
-        """Read every shard file, index its records, and apply journal edits missing from them."""
+    def _load_shards(
+        self, shards: dict[int, tuple[Path, bytes]], *, journalled: bool
+    ) -> list[_Disagreement]:
+        """Index every shard's records and apply the journal's operations missing from them.
+
+        An operation is missing from a shard when its number is above the shard's stamp (the
+        last operation the shard file holds): a crash between the journal and the shard. Where
+        the journal's last record of an article is older than the shard's, or the shard holds
+        operations the journal has not, the journal has lost lines: those disagreements are
+        returned, and the shard's record is kept.
+        """
         state = self._history.final_records(self.path / HISTORY)
         stale: set[str] = set()
+        behind: list[_Disagreement] = []
+        applied: dict[int, int] = {}
         problems: list[tuple[Path, str]] = []
         with gc_paused():
-            for number, path in _shard_files(self.path).items():
-                raw = path.read_bytes()
+            for number, (path, raw) in shards.items():
                 try:
                     data = orjson.loads(raw)
                 except orjson.JSONDecodeError as error:
                     problems.append((path, f"not valid JSON: {error}"))
                     continue
-                problem = self._index(number, data, state, stale)
+                problem = self._index(number, data, state, applied, stale, behind)
                 if problem:
                     problems.append((path, problem))
                 else:
@@ -969,11 +1090,23 @@ class Store:
                 del data
         if problems:
             raise _corrupt(self.path, problems)
-        stale.update(
-            i for i, record in state.items() if record is not None and i not in self._where
-        )
+        for article_id, (record, n) in state.items():
+            if record is None or article_id in self._where:
+                continue
+            number = shard_of(article_id, self._shard_count)
+            if n > applied.get(number, 0):
+                stale.add(article_id)
+            else:  # the shard holds this operation, yet not the record: a later one is lost
+                behind.append(_Disagreement(article_id, number, n, applied[number]))
+        if journalled:
+            behind.extend(
+                _Disagreement(None, number, self._history.last_n, stamp)
+                for number, stamp in applied.items()
+                if stamp > self._history.last_n
+            )
+        self._journal_n = max(self._history.last_n, *applied.values(), 0)
         for article_id in sorted(stale):
-            record = state[article_id]
+            record = state[article_id][0]
             problem = None if record is None else _annotation_problem(record)
             if problem:
                 raise _corrupt(self.path, [(self.path / HISTORY, f"{article_id}: {problem}")])
@@ -982,13 +1115,17 @@ class Store:
             self._dirty.clear()  # applied in memory only
         elif stale:
             self._seq += 1  # so that flush() and close() wait for these shards too
+            self._unsaved.update(dict.fromkeys(stale, self._seq))
+        return behind
 
     def _index(
         self,
         number: int,
         data: Any,
-        state: dict[str, dict[str, Any] | None],
+        state: dict[str, tuple[dict[str, Any] | None, int]],
+        applied: dict[int, int],
         stale: set[str],
+        behind: list[_Disagreement],
     ) -> str | None:
         """Index the records of shard `number` (its parsed JSON); what is wrong with it, if any.
 
@@ -999,9 +1136,10 @@ class Store:
         if type(data) is not dict or type(data.get(TABLE, {})) is not dict:
             return _tables_problem(data) or "not a TinyDB file"
         if len(data) > 1 or TABLE not in data:
-            problem = _tables_problem(data)
+            problem = _tables_problem(data) or _stamp_problem(data)
             if problem:
                 return problem
+        stamp = applied[number] = data.get(APPLIED_TABLE, {}).get("1", {}).get("applied", 0)
         where, statuses, status_of = self._where, self._statuses, _STATUS
         text_shas = self._text_shas
         base = number << _SHIFT
@@ -1017,11 +1155,23 @@ class Store:
                     other = shard_name(where[article_id] >> _SHIFT)
                     return f"article {article_id!r} is also in {other}"
                 where[article_id] = base | int(key)
-                if article_id in state and state[article_id] != record:
-                    stale.add(article_id)
+                if article_id in state:
+                    journalled, n = state[article_id]
+                    if journalled == record:
+                        continue
+                    if n > stamp:
+                        stale.add(article_id)
+                    else:
+                        behind.append(_Disagreement(article_id, number, n, stamp))
         except (KeyError, TypeError, ValueError, AttributeError):
             return _tables_problem(data) or _record_problem(record) or "a damaged document"
         return None
+
+    def _start_history_afresh(self) -> None:
+        """Forget the undo history (recover set its journal aside): the next edit starts one."""
+        self._history = _History()
+        self._journal_size = self._journal_lines = 0
+        self._journal_trim = self._compact_due = False
 
     def _start(self) -> None:
         self._writer = threading.Thread(
@@ -1205,11 +1355,11 @@ class Store:
                     f"the edit to {kind} is damaged ({problem}), nothing was changed"
                 )
             self._apply(entry.article_id, record)
-            if kind == "undo":
-                history.redo.append(history.undo.pop())
-            else:
-                history.undo.append(history.redo.pop())
-            self._queue(_op(kind, entry.article_id, time.time()), entry.article_id)
+            self._journal_n += 1
+            moved = replace(source.pop(), n=self._journal_n)
+            (history.redo if kind == "undo" else history.undo).append(moved)
+            line = _op(kind, entry.article_id, time.time(), self._journal_n)
+            self._queue(line, entry.article_id)
         if record is not None:
             return Annotation.from_dict(record)
         assert other is not None
@@ -1296,11 +1446,11 @@ class Store:
             self._where[article_id] = number << _SHIFT | doc_id
         else:
 
-            def replace(document: dict[str, Any]) -> None:
+            def overwrite(document: dict[str, Any]) -> None:
                 document.clear()
                 document.update(record)
 
-            self._shard(number).table.update(replace, doc_ids=[doc_id])
+            self._shard(number).table.update(overwrite, doc_ids=[doc_id])
         if record is not None:
             self._statuses[article_id] = _STATUS[record["status"]]
             self._text_shas[article_id] = record["text_sha"]
@@ -1317,7 +1467,8 @@ class Store:
         # else (undo, redo) changed it since: its JSON is reused rather than made again.
         before_json = self._journalled.pop(article_id, None) or orjson.dumps(before)
         after_json = self._json_of(article_id, after)
-        entry = _Entry.make(article_id, before_json, after_json, at)
+        self._journal_n += 1
+        entry = _Entry.make(article_id, before_json, after_json, at, self._journal_n)
         self._apply(article_id, after)
         if after is not None:
             _keep_last(self._journalled, article_id, after_json)
@@ -1378,8 +1529,11 @@ class Store:
             job.journal_lines = self._history.compact_lines
         job.lines, self._pending = self._pending, []
         for number in sorted(self._dirty):
+            # Every operation so far is in this job's lines or an earlier job's, which the
+            # journal takes before the shards: the shard holds them all.
             storage = self._shards[number].storage
-            job.shards.append((number, storage.path, storage.serialize(), storage.version))
+            data = storage.serialize(self._journal_n)
+            job.shards.append((number, storage.path, data, storage.version))
         self._dirty.clear()
         return job
 
@@ -1575,7 +1729,7 @@ def _close_open_stores() -> None:
         try:
             store.close()
         except StoreError as error:
-            sys.stderr.write(f"cooltui: {error}\n")
+            warn(str(error))
 
 
 # Folder-level commands
@@ -1593,6 +1747,27 @@ def annotators(store_dir: Path) -> list[str]:
             ):
                 names.append(path.name)
     return sorted(names)
+
+
+def _unreadable(folder: Path, error: OSError) -> StoreError:
+    """A store file this user may not read: a permission to fix, not damage to recover."""
+    return StoreError(
+        f"cannot read {error.filename or folder} ({error.strerror}); the file is not damaged "
+        "and nothing was changed: give your user access to the store's files (e.g. chmod u+rw) "
+        "and try again"
+    )
+
+
+def _check_readable(folder: Path) -> None:
+    """Raise _unreadable for the first store file of `folder` this user may not read."""
+    for path in sorted(folder.iterdir()):
+        name = path.name.removesuffix(".bak")
+        if name not in (MANIFEST, HISTORY) and not _SHARD_FILE.fullmatch(name):
+            continue
+        try:
+            path.open("rb").close()
+        except PermissionError as error:
+            raise _unreadable(folder, error) from None
 
 
 def _move_aside(path: Path, stamp: str) -> Path:
@@ -1672,6 +1847,33 @@ def _recover_history(folder: Path, stamp: str) -> list[str]:
     return []
 
 
+def _recover_journal(folder: Path, annotator: str, stamp: str) -> list[str]:
+    """Where the journal has lost edits its shards hold, keep each article's newest record (the
+    shard's; the journal's where a crash left it ahead) and set the journal aside."""
+    journal = folder / HISTORY
+    if not journal.exists():
+        return []
+    store = Store(folder, annotator, read_only=False, lock=None, on_state=None)
+    disagreements = store._load(reconcile=True)
+    if not disagreements:
+        return []
+    ahead = sorted(store._unsaved)
+    # The journal's newer records go to their shards before the journal goes aside whole.
+    store._start_history_afresh()
+    store._start()
+    store.close()
+    aside = _move_aside(journal, stamp)
+    lines = [f"{journal}: it has lost edits that the shards hold; moved it to {aside.name}"]
+    lines += [
+        f"{folder / shard_name(d.shard)}: kept "
+        + (f"the record of {d.article_id!r}" if d.article_id else "its records")
+        + f" (edits up to #{d.shard_stamp}; the journal's last was #{d.journal})"
+        for d in disagreements
+    ]
+    lines += [f"{journal}: took its newer record of {article_id!r}" for article_id in ahead]
+    return [*lines, f"{journal}: the undo history starts empty"]
+
+
 def recover(store_dir: Path, annotator: str) -> list[str]:
     """Move each damaged file of a store aside (<name>.corrupt-<time>) and restore its last good
     copy where there is one. Returns lines saying what was done. Takes the store's lock, so it
@@ -1683,11 +1885,13 @@ def recover(store_dir: Path, annotator: str) -> list[str]:
         raise StoreError(f"there is no store of {annotator!r} in {store_dir}")
     lock = _Lock.acquire(folder)
     try:
+        _check_readable(folder)  # before anything is moved: an unreadable file is not damaged
         stamp = time.strftime("%Y%m%dT%H%M%S")
         lines = [
             *_recover_manifest(folder, annotator, stamp),
             *_recover_shards(folder, stamp),
             *_recover_history(folder, stamp),
+            *_recover_journal(folder, annotator, stamp),
         ]
     except OSError as error:
         raise StoreError(f"recovering {folder} failed: {error}") from None
@@ -1709,6 +1913,7 @@ __all__ = [
     "StoreCorrupt",
     "StoreError",
     "StoreLocked",
+    "StoreNotWritable",
     "annotators",
     "check_annotator",
     "recover",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.widgets import Input
 
+import cooltui.store as store_module
 from cooltui.model import Status
 from cooltui.settings import Settings
 from cooltui.store import Store
@@ -386,6 +389,44 @@ class TestReadOnly:
             second.store.close()
         first.store.close()
         assert [s.label for s in saved(tmp_path, FIRST).spans] == ["MEDIA"]
+
+    @staticmethod
+    async def refusal_after_a_label_key(app: CoolApp) -> str:
+        """Press a label key in a read-only app: the notice it gives, nothing saved."""
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert app.store.read_only
+            top = str(app.query_one("#top").render())
+            await pilot.press("p")
+            await pilot.pause()
+            assert app.annotation is None or not app.annotation.spans
+            notices = [str(n.message) for n in app._notifications]
+        app.store.close()
+        assert len(notices) == 1 and "another cooltui" not in notices[0]
+        return f"{top}\n{notices[0]}"
+
+    async def test_read_only_on_request_says_so(self, tmp_path, seeds):
+        Store.open(tmp_path / "ann", "alice").close()
+        shown = await self.refusal_after_a_label_key(
+            build_app(settings(tmp_path, seeds), read_only=True)
+        )
+        assert "read-only (opened with --read-only): nothing is changed" in shown
+
+    async def test_a_store_that_cannot_be_written_opens_read_only_and_says_why(
+        self, tmp_path, seeds, monkeypatch
+    ):
+        Store.open(tmp_path / "ann", "alice").close()
+        real_open = store_module.os.open
+
+        def read_only_fs(path, flags, *args):
+            if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr(store_module.os, "open", read_only_fs)
+        shown = await self.refusal_after_a_label_key(build_app(settings(tmp_path, seeds)))
+        assert "READ-ONLY: cannot open" in shown and "(Read-only file system)" in shown
+        assert "read-only (cannot open" in shown
 
 
 class TestKeysInABurst:

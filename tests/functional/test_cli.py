@@ -78,6 +78,29 @@ def test_store_recover_moves_a_damaged_file_aside_and_the_store_opens_again(tmp_
         assert store.get("a1").note == "second"  # the journal re-applied the last edit
 
 
+def test_a_journal_cut_short_is_refused_then_recovered_keeping_the_newest(tmp_path):
+    with Store.open(tmp_path, "bob") as store:
+        for n in range(6):
+            store.save(Annotation.new("002_217cba9fa2ed1089", "sha").with_note(f"v{n}"))
+        store.save(store.get("002_217cba9fa2ed1089").with_status(Status.DONE))
+    journal = tmp_path / "bob" / "history.jsonl"
+    journal.write_bytes(journal.read_bytes()[: journal.stat().st_size // 2])
+    for command in (("list",), ("export", "-o", str(tmp_path / "out.jsonl"))):
+        refused = cooltui(*command, "--store", str(tmp_path), "--annotator", "bob")
+        assert refused.returncode == 1
+        assert f"{journal} has lost edits" in refused.stderr
+        assert "cooltui store recover bob" in refused.stderr
+    result = cooltui("store", "recover", "bob", "--store", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "kept the record of '002_217cba9fa2ed1089'" in result.stdout
+    assert "the undo history starts empty" in result.stdout
+    listed = cooltui("list", "--jsonl", "--store", str(tmp_path), "--annotator", "bob")
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(line)["status"] for line in listed.stdout.splitlines()][2] == "done"
+    with Store.open(tmp_path, "bob", read_only=True) as store:
+        assert store.get("002_217cba9fa2ed1089").note == "v5"
+
+
 def test_store_recover_of_a_missing_store(tmp_path):
     result = cooltui("store", "recover", "nobody", "--store", str(tmp_path))
     assert result.returncode == 1

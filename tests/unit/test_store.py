@@ -743,20 +743,25 @@ def test_a_torn_last_journal_line_is_dropped(store_dir: Path) -> None:
         assert len(store.history()) == 4
 
 
-def test_an_edit_in_the_journal_but_not_in_its_shard_is_applied_at_open(store_dir: Path) -> None:
-    """What a crash between the journal append and the shard write leaves."""
-    _saved_twice(store_dir)
+def journal_edit_not_in_shard(store_dir: Path, after: Annotation) -> Annotation:
+    """Append an edit of alice's a1 to `after` to her journal, numbered next, as a crash between
+    the journal append and the shard write leaves it; returns a1 as its shard holds it."""
     with Store.open(store_dir, "alice", read_only=True) as store:
         current = store.get("a1")
     assert current is not None
-    entry = store_module._Entry.make(
-        "a1",
-        orjson.dumps(current.to_dict()),
-        orjson.dumps(ann("a1", note="v3").to_dict()),
-        time.time(),
-    )
     journal = store_dir / "alice" / HISTORY
+    last = max(orjson.loads(line)["n"] for line in journal.read_bytes().splitlines())
+    entry = store_module._Entry.make(
+        "a1", orjson.dumps(current.to_dict()), orjson.dumps(after.to_dict()), 1.0, last + 1
+    )
     journal.write_bytes(journal.read_bytes() + entry.line)
+    return current
+
+
+def test_an_edit_in_the_journal_but_not_in_its_shard_is_applied_at_open(store_dir: Path) -> None:
+    """What a crash between the journal append and the shard write leaves."""
+    _saved_twice(store_dir)
+    current = journal_edit_not_in_shard(store_dir, ann("a1", note="v3"))
     with Store.open(store_dir, "alice", read_only=True) as reader:
         assert content(reader.get("a1")) == content(ann("a1", note="v3"))
     with Store.open(store_dir, "alice") as store:
@@ -804,7 +809,7 @@ def test_an_older_store_is_migrated(store_dir: Path) -> None:
         assert sorted(store, key=lambda a: int(a.article_id[1:])) == saved
         store.save(ann("new"))
     manifest = orjson.loads((folder / MANIFEST).read_bytes())
-    assert manifest["schema"] == SCHEMA_VERSION == 1
+    assert manifest["schema"] == SCHEMA_VERSION == 2
     assert not (folder / "annotations.json").exists()
     assert (folder / "annotations.json.v0").exists()  # kept, never deleted
     with Store.open(store_dir, "alice", read_only=True) as store:
@@ -935,14 +940,7 @@ def test_load_reanchors_a_changed_text_and_saves_it(opened: Store) -> None:
 
 def test_a_reader_applies_journal_edits_in_memory_only(store_dir: Path) -> None:
     _saved_twice(store_dir)
-    with Store.open(store_dir, "alice", read_only=True) as store:
-        current = store.get("a1")
-    assert current is not None
-    entry = store_module._Entry.make(
-        "a1", orjson.dumps(current.to_dict()), orjson.dumps(ann("a1", note="v3").to_dict()), 1.0
-    )
-    journal = store_dir / "alice" / HISTORY
-    journal.write_bytes(journal.read_bytes() + entry.line)
+    journal_edit_not_in_shard(store_dir, ann("a1", note="v3"))
     before = tree(store_dir)
     with Store.open(store_dir, "alice", read_only=True) as reader:
         assert content(reader.get("a1")) == content(ann("a1", note="v3"))
@@ -1069,3 +1067,228 @@ def test_the_history_keeps_at_most_its_byte_budget(
             assert store.undo() is not None
         assert not store.can_undo
     assert (store_dir / "alice" / HISTORY).stat().st_size <= 2 * 20_000 + 5_000
+
+
+# A damaged journal: it may only add what its shards provably lack
+
+
+def _edited_store(store_dir: Path) -> dict[str, Annotation | None]:
+    """A store after edits, undos and redos of several articles, closed; each article's record."""
+    with Store.open(store_dir, "alice") as store:
+        for n in range(4):
+            for article_id in ("a1", "a2", "a3"):
+                store.save(ann(article_id, note=f"{article_id} v{n}"))
+        store.undo()
+        store.undo()
+        store.redo()
+        store.delete("a3")
+        store.save(ann("a1", note="a1 last"))
+        return {i: store.get(i) for i in ("a1", "a2", "a3")}
+
+
+def _refused_and_untouched(store_dir: Path, journal: bytes) -> None:
+    """With this journal, opening is refused (both ways) with the journal and a shard named, and
+    no file changes."""
+    folder = store_dir / "alice"
+    (folder / HISTORY).write_bytes(journal)
+    before = contents(folder)
+    for read_only in (False, True):
+        with pytest.raises(StoreCorrupt) as refused:
+            Store.open(store_dir, "alice", read_only=read_only)
+        assert refused.value.paths[0] == folder / HISTORY
+        assert any(p.name.startswith("shard-") for p in refused.value.paths[1:])
+        assert "lost edits" in str(refused.value)
+        assert "cooltui store recover alice" in str(refused.value)
+    assert contents(folder) == before
+
+
+def test_a_journal_cut_anywhere_in_its_last_two_lines_or_at_half_is_refused(
+    store_dir: Path,
+) -> None:
+    """Every edit reached its shard, so a journal that lost any of its end lost edits the shards
+    hold: no open may take its older records for newer ones and write them back."""
+    records = _edited_store(store_dir)
+    journal = (store_dir / "alice" / HISTORY).read_bytes()
+    lines = journal.splitlines(keepends=True)
+    start = len(journal) - len(lines[-1]) - len(lines[-2])
+    for cut in [*range(start, len(journal)), len(journal) // 2]:
+        _refused_and_untouched(store_dir, journal[:cut])
+    (store_dir / "alice" / HISTORY).write_bytes(journal)
+    with Store.open(store_dir, "alice") as store:
+        assert {i: store.get(i) for i in records} == records
+
+
+def test_a_journal_that_lost_an_articles_last_edit_from_its_middle_is_refused(
+    store_dir: Path,
+) -> None:
+    """(A lost line that was not an article's last edit leaves a gap in its undo history, but
+    no older record to take for a newer one.)"""
+    _edited_store(store_dir)
+    lines = (store_dir / "alice" / HISTORY).read_bytes().splitlines(keepends=True)
+    last_of_a2 = max(i for i, line in enumerate(lines) if orjson.loads(line)["id"] == "a2")
+    assert last_of_a2 < len(lines) - 1
+    _refused_and_untouched(store_dir, b"".join(lines[:last_of_a2] + lines[last_of_a2 + 1 :]))
+
+
+def test_recover_keeps_the_newest_records_and_says_which(store_dir: Path) -> None:
+    records = _edited_store(store_dir)
+    # A crash-left edit of a2 (in the journal, not in its shard), then the journal cut to half.
+    journal = store_dir / "alice" / HISTORY
+    raw = journal.read_bytes()
+    half = raw[: raw.rindex(b"\n", 0, len(raw) // 2) + 1]
+    journal.write_bytes(half)
+    lines = recover(store_dir, "alice")
+    text = "\n".join(lines)
+    assert "lost edits" in text and "kept the record of 'a1'" in text, text
+    assert "undo history starts empty" in text
+    aside = list(journal.parent.glob(HISTORY + ".corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == half  # set aside, never deleted
+    with Store.open(store_dir, "alice") as store:
+        assert {i: store.get(i) for i in records} == records
+        assert not store.can_undo
+        store.save(ann("a2", note="after recover"))
+    with Store.open(store_dir, "alice") as store:  # the new history matches the shards
+        assert store.get("a2").note == "after recover"
+        assert content(store.undo()) == content(records["a2"])
+
+
+def test_recover_takes_a_crash_left_edit_newer_than_its_shard(store_dir: Path) -> None:
+    """Damage to one article's history and a crash-left edit of another: recover keeps the
+    shard where the journal is older and the journal where it is newer."""
+    _saved_twice(store_dir)
+    with Store.open(store_dir, "alice") as store:
+        store.save(ann("b1", note="b1 v1"))
+        store.save(ann("b1", note="b1 v2"))
+    journal_edit_not_in_shard(store_dir, ann("a1", note="v3"))
+    journal = store_dir / "alice" / HISTORY
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(lines[:-2] + lines[-1:]))  # b1's last edit is lost
+    with pytest.raises(StoreCorrupt):
+        Store.open(store_dir, "alice")
+    text = "\n".join(recover(store_dir, "alice"))
+    assert "took its newer record of 'a1'" in text, text
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "v3"
+        assert store.get("b1").note == "b1 v2"
+    assert shard_notes(store_dir, "a1")["a1"] == "v3"
+
+
+def test_operation_numbers_survive_compaction_undo_and_redo(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compacted journal numbers each article's state as the operation that made it, so that
+    reopening agrees with the shards and a crash-left edit after it is still applied."""
+    monkeypatch.setattr(store_module, "HISTORY_LIMIT", 4)
+    with Store.open(store_dir, "alice") as store:
+        for n in range(12):
+            store.save(ann(f"a{n % 3}", note=f"v{n}"))
+            if n % 4 == 3:
+                store.undo()
+                store.undo()
+                store.redo()
+        expected = {i: store.get(i) for i in ("a0", "a1", "a2")}
+    for _ in range(2):  # compacted at close; opened, compacted again
+        with Store.open(store_dir, "alice") as store:
+            assert {i: store.get(i) for i in expected} == expected
+            assert store.can_undo and store.can_redo
+    journal_edit_not_in_shard(store_dir, ann("a1", note="crash-left"))
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "crash-left"
+
+
+def _as_schema_1(store_dir: Path) -> None:
+    """Make alice's store as cooltui wrote schema 1: no operation numbers anywhere."""
+    folder = store_dir / "alice"
+    manifest = orjson.loads((folder / MANIFEST).read_bytes())
+    (folder / MANIFEST).write_bytes(orjson.dumps({**manifest, "schema": 1}))
+    for path in folder.glob("shard-*.json"):
+        data = orjson.loads(path.read_bytes())
+        del data["journal"]
+        path.write_bytes(orjson.dumps(data))
+    journal = folder / HISTORY
+    ops = [orjson.loads(line) for line in journal.read_bytes().splitlines()]
+    journal.write_bytes(
+        b"".join(orjson.dumps({k: v for k, v in op.items() if k != "n"}) + b"\n" for op in ops)
+    )
+
+
+def test_a_schema_1_store_is_upgraded_and_its_crash_left_edit_applied(store_dir: Path) -> None:
+    _saved_twice(store_dir)
+    with Store.open(store_dir, "alice", read_only=True) as store:
+        v2 = store.get("a1")
+    journal_edit_not_in_shard(store_dir, ann("a1", note="v3"))
+    _as_schema_1(store_dir)
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "v3"
+        assert store.undo() == v2
+        store.redo()
+    manifest = orjson.loads((store_dir / "alice" / MANIFEST).read_bytes())
+    assert manifest["schema"] == 2
+    with Store.open(store_dir, "alice") as store:  # numbered now: a cut is refused
+        assert store.get("a1").note == "v3"
+    journal = (store_dir / "alice" / HISTORY).read_bytes()
+    _refused_and_untouched(store_dir, journal[: journal.rindex(b"\n", 0, -1) + 1])
+
+
+def test_a_reader_beside_a_writer_is_not_refused(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only open while another cooltui saves: the writer saves between the reader's read
+    of the journal and of the shards; the reader sees no disagreement (it reads the shards
+    first, and the journal, written before them, is then at least as new)."""
+    with Store.open(store_dir, "alice") as writer:
+        writer.save(ann("a1", note="v1"))
+        writer.flush()
+        read_journal = Store._read_journal
+
+        def journal_then_a_save(reader: Store) -> list[tuple[dict[str, Any], bytes]]:
+            ops = read_journal(reader)
+            writer.save(ann("a1", note="v2"))
+            writer.flush()
+            return ops
+
+        monkeypatch.setattr(Store, "_read_journal", journal_then_a_save)
+        with Store.open(store_dir, "alice", read_only=True) as reader:
+            assert reader.get("a1").note == "v1"
+
+
+def test_close_names_the_articles_the_journal_reapplied_on_a_full_disk(
+    store_dir: Path, faults: Faults
+) -> None:
+    _saved_twice(store_dir)
+    journal_edit_not_in_shard(store_dir, ann("a1", note="v3"))
+    faults.error = errno.ENOSPC
+    store = Store.open(store_dir, "alice")
+    with pytest.raises(StoreError, match=r"changes to 1 article\(s\) are not saved \(a1\)"):
+        store.close()
+    faults.error = None
+    store.close()
+    assert shard_notes(store_dir, "a1")["a1"] == "v3"
+
+
+def test_a_shard_unreadable_for_its_permissions_is_not_damage(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(The tests run as root, whom chmod does not stop: the refusal is injected.)"""
+    path = _saved_twice(store_dir)
+    real_open, real_read = Path.open, Path.read_bytes
+
+    def refused(path_: Path, *args: Any, **kwargs: Any) -> Any:
+        if path_ == path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path_))
+        return (real_open if args or kwargs else real_read)(path_, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    for attempt in (
+        lambda: recover(store_dir, "alice"),
+        lambda: Store.open(store_dir, "alice"),
+        lambda: Store.open(store_dir, "alice", read_only=True),
+    ):
+        with pytest.raises(StoreError, match=r"Permission denied.*not damaged") as error:
+            attempt()
+        assert str(path) in str(error.value) and not isinstance(error.value, StoreCorrupt)
+    monkeypatch.undo()
+    assert not list(path.parent.glob("*.corrupt-*"))  # nothing was moved aside
+    with Store.open(store_dir, "alice") as store:
+        assert store.get("a1").note == "v2"

@@ -37,12 +37,14 @@ from cooltui.edits import (
     toggle_value,
 )
 from cooltui.errors import CoolError
+from cooltui.meta import shorten
 from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.query import QUERY_HELP, ArticleFacts, ListRow, QueryError, parse_query
 from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
 from cooltui.settings import Settings
-from cooltui.store import SaveState, Store, StoreError, StoreLocked
+from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
 from cooltui.suggest import Dateline, Suggester, Suggestions
+from cooltui.text import ID_WIDTH, printable
 from cooltui.tui.article_list import ArticleList
 from cooltui.tui.help import HelpScreen
 from cooltui.tui.key_bar import KeyBar, KeyItem
@@ -204,7 +206,7 @@ class SaveStatus(Static):
         elif state is None:
             text = "all saved"  # nothing saved yet this session, and nothing waiting
         elif state.kind == "failed":
-            text = f"NOT SAVED: {state.error or 'error'}, retrying"
+            text = printable(f"NOT SAVED: {state.error or 'error'}, retrying")
         elif state.kind == "saving":
             text = "saving…".ljust(14)  # as wide as "saved 14:03:07": no re-layout
         else:
@@ -458,7 +460,7 @@ class CoolApp(App[None]):
         try:
             text = article.text
         except CorpusError as error:
-            self.notify(Content(str(error)), severity="error", timeout=10)
+            self.notify(Content(printable(str(error))), severity="error", timeout=10)
             return
         if self.article is not None and self.article.id != article_id:
             self.article.unload()
@@ -521,8 +523,8 @@ class CoolApp(App[None]):
         top = self.query_one(TopBar)
         top.set_class(self.store.read_only, "-read-only")
         if self.store.read_only:
-            parts.append(f"READ-ONLY: {self.read_only_reason or 'opened read-only'}")
-        text = " · ".join(parts)
+            parts.append(f"READ-ONLY: {self._read_only_why}")
+        text = printable(" · ".join(parts))  # the reason can name a file and another's host
         if text != str(top.content):
             top.update(Content(text), layout=False)
 
@@ -565,11 +567,13 @@ class CoolApp(App[None]):
         self._refresh_views()
         return True
 
+    @property
+    def _read_only_why(self) -> str:
+        return self.read_only_reason or "opened read-only"
+
     def _refuse_read_only(self) -> None:
-        self.notify(
-            "read-only: this annotator's store is open in another cooltui; nothing is changed",
-            severity="warning",
-        )
+        message = f"read-only ({self._read_only_why}): nothing is changed"
+        self.notify(Content(printable(message)), severity="warning")
 
     def _set_status(self, article_id: str, status: Status) -> None:
         before = self.statuses.get(article_id, Status.TODO)
@@ -591,7 +595,7 @@ class CoolApp(App[None]):
         try:
             annotation, focus = make(self.annotation)
         except EditRefused as error:
-            self.notify(Content(str(error)), severity="warning", timeout=4)
+            self.notify(Content(printable(str(error))), severity="warning", timeout=4)
             return
         self._commit(annotation, focus)
 
@@ -824,7 +828,7 @@ class CoolApp(App[None]):
         try:
             restored = step()
         except StoreError as error:
-            self.notify(Content(str(error)), severity="error")
+            self.notify(Content(printable(str(error))), severity="error")
             return
         if restored is None:
             self.notify(nothing, timeout=2)
@@ -833,7 +837,8 @@ class CoolApp(App[None]):
         self._set_status(article_id, restored.status)
         if self.article is None or self.article.id != article_id:
             self.open_article(article_id)
-            self.notify(Content(f"in another article: {article_id}"), timeout=3)
+            shown = shorten(printable(article_id), ID_WIDTH)
+            self.notify(Content(f"in another article: {shown}"), timeout=3)
         else:
             self.annotation = self.store.get(article_id) or Annotation.new(
                 article_id, self.article.text_sha
@@ -868,7 +873,7 @@ class CoolApp(App[None]):
         try:
             query = parse_query(message.value, groups) if message.value.strip() else None
         except QueryError as error:
-            message.input.border_subtitle = Content(str(error))
+            message.input.border_subtitle = Content(printable(str(error)))
             return
         message.input.border_subtitle = ""
         self.articles.apply_filter(query, self._facts, self._body)
@@ -925,7 +930,7 @@ class CoolApp(App[None]):
         match = pattern.search(text, min(start, len(text))) or pattern.search(text)
         if match is None:
             if not quiet:
-                self.notify(Content(f"not found: {query}"), timeout=2)
+                self.notify(Content(printable(f"not found: {query}")), timeout=2)
             return
         begin, end = match.span()
         if self.reader.snap:
@@ -1021,7 +1026,8 @@ class CoolApp(App[None]):
         try:
             self.store.close()
         except CoolError as error:
-            self.notify(Content(f"NOT SAVED, not quitting: {error}"), severity="error", timeout=15)
+            message = printable(f"NOT SAVED, not quitting: {error}")
+            self.notify(Content(message), severity="error", timeout=15)
             return
         self.exit()
 
@@ -1031,7 +1037,8 @@ def build_app(
 ) -> CoolApp:
     """The app on the settings' corpus, scheme and store, as `cooltui` starts it.
 
-    When another cooltui holds the annotator's store, this one opens it read-only and says why.
+    When the annotator's store cannot be written (another cooltui holds it, a read-only file
+    system, no permission), this one opens it read-only and says why.
     """
     scheme = settings.load_scheme()
     suggester = Suggester(scheme, patterns)  # a bad pattern file fails here, as one line
@@ -1043,14 +1050,16 @@ def build_app(
             return Store.open(
                 settings.store_dir, settings.annotator, read_only=read_only, on_state=on_state
             )
-        except StoreLocked as error:
-            reason.append(f"{error.folder} is open in another cooltui ({error.holder})")
+        except StoreNotWritable as error:
+            reason.append(error.reason)
             return Store.open(
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
 
     app = CoolApp(corpus, scheme, open_store, suggester)
-    app.read_only_reason = reason[0] if reason else ("--read-only" if read_only else None)
+    app.read_only_reason = (
+        reason[0] if reason else ("opened with --read-only" if read_only else None)
+    )
     return app
 
 
