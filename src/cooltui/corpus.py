@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any, BinaryIO
 
 import orjson
@@ -160,16 +161,13 @@ def load_corpus(
     limit = int(max_article_mb * 1024 * 1024)
     articles: list[Article] = []
     problems: list[Problem] = []
+    seen = _Seen()
     for root in paths:
         if not root.exists():
             problems.append(Problem(root, "no such file or folder; check the path", fatal=True))
             continue
         index = _IndexCache(root) if cache else None
-        files = _article_files(root, problems)
-        if root.is_dir() and not files:
-            problems.append(
-                Problem(root, "holds no .txt, .md or .jsonl articles; point --corpus at them")
-            )
+        files = _article_files(root, problems, seen)
         read = 0
         for path, status in files:
             entry = index.lookup(path, status) if index else None
@@ -207,44 +205,224 @@ class _FileEntry:
     problems: list[Problem]
 
 
-def _article_files(root: Path, problems: list[Problem]) -> list[tuple[str, os.stat_result]]:
-    """Every article file under `root`, in name order, with its size and modification time."""
-    if not root.is_dir():
+_Key = tuple[int, int]
+"""A file's or folder's identity, (device, inode): the same by whichever path it is reached."""
+
+_Found = list[tuple[str, os.stat_result]]
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What one load walked and read so far, over all its --corpus paths, each with the path it
+    was first reached by: every folder is walked once and every file read once, whichever path
+    or link reaches it."""
+
+    folders: dict[_Key, str] = field(default_factory=dict)
+    files: dict[_Key, str] = field(default_factory=dict)
+    """Only the files that may be reached twice: checking all costs a tenth of the walk."""
+
+
+def _claim(table: dict[_Key, str], status: os.stat_result, path: str) -> str | None:
+    """The path this file or folder was reached by before; None if it is new (it is now noted as
+    reached by `path`)."""
+    # On Windows DirEntry.stat() leaves st_ino 0: such a file cannot be told from another, so it
+    # is never taken for one already read.
+    if not status.st_ino:
+        return None
+    key = (status.st_dev, status.st_ino)
+    first = table.get(key)
+    if first is None:
+        table[key] = path
+    return first
+
+
+def _already_read(path: str, status: os.stat_result, seen: _Seen) -> str | None:
+    """Where the file at `path` (a link, or a file given with --corpus) was read before, if it
+    was; else None, and it now counts as read."""
+    return _read_by_walk(path, seen) or _claim(seen.files, status, path)
+
+
+def _read_by_walk(path: str, seen: _Seen) -> str | None:
+    """Where a walk read the file `path` leads to, if one did. A walk reads each article file of
+    each folder it lists, so the file's real folder tells, with no record of each file read."""
+    try:
+        real = Path(path).resolve()
+        folder = real.parent.stat()
+    except OSError:
+        return None
+    if real.name.startswith(".") or real.suffix.lower() not in _SUFFIXES:
+        return None
+    walked = seen.folders.get((folder.st_dev, folder.st_ino))
+    return None if walked is None else str(Path(walked) / real.name)
+
+
+def _article_files(root: Path, problems: list[Problem], seen: _Seen) -> _Found:
+    """Every article file under `root` not `seen` yet, in name order, with its size and
+    modification time. A file or folder given twice, or inside another given folder, is read
+    once without a word: it is the same corpus."""
+    status = root.stat()
+    if not S_ISDIR(status.st_mode):
         suffix = root.suffix.lower()
         if suffix in TEXT_SUFFIXES or suffix == JSONL_SUFFIX:
-            return [(str(root), root.stat())]
+            path = str(root)
+            return [] if _already_read(path, status, seen) is not None else [(path, status)]
         problems.append(
             Problem(root, "not an article file; give .txt, .md or .jsonl files or a folder")
         )
         return []
-    found: list[tuple[str, os.stat_result]] = []
-    _walk(str(root), found, problems)
-    return found
-
-
-def _walk(folder: str, found: list[tuple[str, os.stat_result]], problems: list[Problem]) -> None:
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
+    if _claim(seen.folders, status, str(root)) is not None:
+        return []
+    walk = _Walk(seen, problems)
+    walk.folder(str(root))
+    if not walk.found:
         problems.append(
-            Problem(Path(folder), f"cannot list this folder ({error.strerror}); skipped")
+            Problem(root, "holds no .txt, .md or .jsonl articles; point --corpus at them")
         )
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
+    return walk.settle()
+
+
+class _Walk:
+    """A depth-first walk of one folder in name order. It follows links to folders and files,
+    but never into a folder already `seen`: a link loop costs one problem, not a walk without
+    end. The files found are settled after the walk (see settle)."""
+
+    def __init__(self, seen: _Seen, problems: list[Problem]) -> None:
+        self.seen = seen
+        self.problems = problems
+        self.found: _Found = []
+        self.links: list[int] = []
+        """Where the linked files stand in `found`."""
+        self.shared: list[int] = []
+        """Where the hard-linked files stand in `found`."""
+
+    def folder(self, path: str) -> None:
         try:
-            if entry.is_dir():
-                _walk(entry.path, found, problems)
-            # No Path per file here: at 100,000 files they cost a second of start-up.
-            elif os.path.splitext(name)[1].lower() in _SUFFIXES:  # noqa: PTH122
-                found.append((entry.path, entry.stat()))
+            with os.scandir(path) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
-            problems.append(
-                Problem(Path(entry.path), f"cannot read it ({error.strerror}); skipped")
+            self.problems.append(
+                Problem(Path(path), f"cannot list this folder ({error.strerror}); skipped")
             )
+            return
+        found = self.found
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if not name.isascii() and not _is_utf8_name(name):
+                self.problems.append(_not_utf8(entry))
+                continue
+            try:
+                if entry.is_dir():
+                    self.subfolder(entry, path)
+                # No Path per file here: at 100,000 files they cost a second of start-up.
+                elif os.path.splitext(name)[1].lower() not in _SUFFIXES:  # noqa: PTH122
+                    if entry.is_symlink():
+                        Path(entry.path).stat()  # only to report a broken link (below)
+                elif entry.is_symlink():
+                    # Path.stat, not entry.stat(): the same one call for a link, and it knows
+                    # the inode on Windows.
+                    status = Path(entry.path).stat()
+                    self.links.append(len(found))
+                    found.append((entry.path, status))
+                else:
+                    status = entry.stat()
+                    if status.st_nlink > 1:
+                        self.shared.append(len(found))
+                    found.append((entry.path, status))
+            except OSError as error:
+                self.problems.append(_unreadable(entry, error))
+
+    def subfolder(self, entry: os.DirEntry[str], parent: str) -> None:
+        # os.stat, not entry.stat(): the same one call for a folder, and it knows the inode on
+        # Windows; not Path.stat: a Path costs more than the call, once a folder.
+        first = _claim(self.seen.folders, os.stat(entry.path), entry.path)  # noqa: PTH116
+        if first is None:
+            self.folder(entry.path)
+        elif entry.is_symlink():
+            # The walk is depth-first: the folders whose walk is under way are those holding
+            # this one.
+            loop = Path(parent).is_relative_to(first)
+            self.problems.append(
+                Problem(
+                    Path(entry.path),
+                    f"link to {_target(entry.path)}, a folder already read as {first}"
+                    f"{' (a loop)' if loop else ''}; skipped",
+                )
+            )
+        # Else a second route with no link (a bind mount, or a folder given with --corpus too):
+        # the same files, read once without a word.
+
+    def settle(self) -> _Found:
+        """`found` less the files already read by another path. Settled once the walk is over,
+        and links last, so that a file keeps its own name, and so its article id, even when a
+        link to it comes first in name order."""
+        links = set(self.links)
+        # A plain file can be reached twice only as a hard link, or when files were given with
+        # --corpus or read through links before this walk.
+        plain = range(len(self.found)) if self.seen.files else self.shared
+        dropped: set[int] = set()
+        for number in plain:
+            if number in links:
+                continue
+            path, status = self.found[number]
+            first = _claim(self.seen.files, status, path)
+            if first is None:
+                continue
+            dropped.add(number)
+            # The same name by another route (a file given with --corpus too) goes without a
+            # word; a second name would otherwise make an article go missing unexplained.
+            if Path(first).resolve() != Path(path).resolve():
+                self.problems.append(
+                    Problem(Path(path), f"the same file as {first} (a hard link); skipped")
+                )
+        for number in self.links:
+            path, status = self.found[number]
+            first = _already_read(path, status, self.seen)
+            if first is not None:
+                dropped.add(number)
+                self.problems.append(
+                    Problem(
+                        Path(path),
+                        f"link to {_target(path)}, a file already read as {first}; skipped",
+                    )
+                )
+        if not dropped:
+            return self.found
+        return [item for number, item in enumerate(self.found) if number not in dropped]
+
+
+def _is_utf8_name(name: str) -> bool:
+    """Whether a file name was valid UTF-8 (Python keeps other bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_utf8(entry: os.DirEntry[str]) -> Problem:
+    # An id, and the path in the index cache, must be text: such a name cannot be either.
+    what = "folder" if entry.is_dir() else "file"
+    return Problem(
+        Path(entry.path), f"the {what} name is not valid UTF-8; rename it to read it; skipped"
+    )
+
+
+def _unreadable(entry: os.DirEntry[str], error: OSError) -> Problem:
+    if entry.is_symlink():
+        message = f"broken link to {_target(entry.path)} ({error.strerror}); fix or remove it"
+    else:
+        message = f"cannot read it ({error.strerror})"
+    return Problem(Path(entry.path), f"{message}; skipped")
+
+
+def _target(link: str) -> str:
+    """What a link points to, as written in it."""
+    try:
+        return str(Path(link).readlink())
+    except OSError:
+        return "?"
 
 
 def _load_file(path: Path, limit: int) -> _FileEntry:
