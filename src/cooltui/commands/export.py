@@ -83,10 +83,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import os
+    import time
     from pathlib import Path
 
     from cooltui.cli import settings_from
-    from cooltui.errors import UsageError
+    from cooltui.errors import UsageError, warn
     from cooltui.export import (
         FORMATS,
         ExportError,
@@ -94,9 +95,12 @@ def run(args: argparse.Namespace) -> int:
         Split,
         default_output,
         load_labels_map,
+        part_paths,
     )
+    from cooltui.export.output import remove_stale
     from cooltui.store import annotators
 
+    started = time.time()
     if args.all_annotators and args.annotator:
         raise UsageError("--annotator and --all-annotators exclude each other; give one")
     if args.seed is not None and args.split is None:
@@ -124,6 +128,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         name = "all" if args.all_annotators else settings.annotator
         output = default_output(settings.store_dir, name, fmt.extension)
+    if isinstance(output, Path):
+        # Before the slow part, so that a split onto a FIFO or a device is refused at once and
+        # what killed exports left is gone before this one needs the room.
+        parts = part_paths(output, fmt.extension).values() if split else ()
+        for removed in remove_stale([output, *parts], started):
+            warn(str(removed))
     options = ExportOptions(fmt.name, args.only, split, labels_map)
     report = _export(settings, names, scheme, output, options, jobs)
     print(report.render(), file=sys.stderr)

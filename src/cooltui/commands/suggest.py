@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 NAME = "suggest"
@@ -50,11 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from typing import BinaryIO
 
     from cooltui.cli import settings_from
-    from cooltui.errors import UsageError
+    from cooltui.errors import UsageError, warn
     from cooltui.export import ExportError
-    from cooltui.export.output import AtomicFile
+    from cooltui.export.output import AtomicFile, remove_stale
     from cooltui.suggest import Suggester, write_suggestions
 
+    started = time.time()
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     settings = settings_from(args)
@@ -73,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         path = Path(args.output) if args.output else settings.store_dir / DEFAULT_NAME
         if not args.output:
             path.parent.mkdir(parents=True, exist_ok=True)
+        for removed in remove_stale([path], started):
+            warn(str(removed))
         target = AtomicFile(path)
         try:
             yield target.stream, str(path)
@@ -88,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     with output() as (stream, where):
         written = write_suggestions(suggester, corpus, stream, jobs=jobs)
     for problem in written.unreadable[:SHOWN_PROBLEMS]:
-        print(f"cooltui: {problem}; left out", file=sys.stderr)
+        warn(f"{problem}; left out")
     if len(written.unreadable) > SHOWN_PROBLEMS:
         hidden = len(written.unreadable) - SHOWN_PROBLEMS
         print(f"cooltui: ... and {hidden:,} more articles left out", file=sys.stderr)

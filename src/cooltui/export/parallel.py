@@ -1,16 +1,16 @@
 """A large export with one worker process per core, each taking a share of the store's shards.
 
 Each worker runs the ordinary export on its share into files of its own, in a private folder
-beside the output; the parent adds up their reports and streams their files, in worker order,
-into the real output files, written atomically as always. Only the line formats (jsonl, doccano,
-conll) can be put together this way; spacy and stdout stay in one process.
+beside the output (in the system's temporary folder when the output is a FIFO or a device); the
+parent adds up their reports and streams their files, in worker order, into the real output
+files, written as always. Only the line formats (jsonl, doccano, conll) can be put together this
+way; spacy and stdout stay in one process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from cooltui.corpus import Corpus
 from cooltui.export.core import SHOWN_PROBLEMS, ExportOptions, Report, export
 from cooltui.export.formats import FORMATS
-from cooltui.export.output import AtomicFile, ExportError, part_paths
+from cooltui.export.output import AtomicFile, ExportError, part_paths, workers_folder
 from cooltui.scheme import Scheme
 
 if TYPE_CHECKING:
@@ -72,8 +72,8 @@ def export_in_parts(
         # The real outputs first: a folder that cannot be written fails before any work.
         for part, target in targets.items():
             files[part] = AtomicFile(target)
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.") as folder:
-            bases = [Path(folder) / f"worker{index}.{extension}" for index in range(jobs)]
+        with workers_folder(output) as folder:
+            bases = [folder / f"worker{index}.{extension}" for index in range(jobs)]
             context = multiprocessing.get_context("fork")
             done = context.Value("q", 0)
             _JOB = (stores, corpus, scheme, options, done)
