@@ -1864,11 +1864,13 @@ def _recover_journal(folder: Path, annotator: str, stamp: str) -> list[str]:
     store.close()
     aside = _move_aside(journal, stamp)
     lines = [f"{journal}: it has lost edits that the shards hold; moved it to {aside.name}"]
+    named = {d.shard for d in disagreements if d.article_id is not None}
     lines += [
         f"{folder / shard_name(d.shard)}: kept "
         + (f"the record of {d.article_id!r}" if d.article_id else "its records")
         + f" (edits up to #{d.shard_stamp}; the journal's last was #{d.journal})"
         for d in disagreements
+        if d.article_id is not None or d.shard not in named  # a shard named once is enough
     ]
     lines += [f"{journal}: took its newer record of {article_id!r}" for article_id in ahead]
     return [*lines, f"{journal}: the undo history starts empty"]
