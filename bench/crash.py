@@ -38,13 +38,14 @@ from cooltui.store import HISTORY, Store, StoreCorrupt, StoreError, recover
 CHILD = r"""
 import random, sys
 from pathlib import Path
-import cooltui.store as store_module
+import cooltui.store.journal
 from cooltui.model import Annotation, Span, Status
+from cooltui.store import Store
 
 store_dir, first, limit = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-store_module.HISTORY_LIMIT = limit
+cooltui.store.journal.HISTORY_LIMIT = limit  # where the undo history reads it
 rng = random.Random(first)
-store = store_module.Store.open(store_dir, "crash")
+store = Store.open(store_dir, "crash")
 print("open", flush=True)
 n, since_flush = first, []
 while True:

@@ -20,7 +20,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-import cooltui.store as store_module
+import cooltui.store.files as store_files
 import cooltui.tui.app as app_module
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store
@@ -214,14 +214,14 @@ async def test_a_full_disk_shows_not_saved_until_space_is_freed(
     tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     full = False
-    real_write = store_module._write_fully
+    real_write = store_files._write_fully
 
     def write_fully(fd: int, data: bytes) -> None:
         if full:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_write(fd, data)
 
-    monkeypatch.setattr(store_module, "_write_fully", write_fully)
+    monkeypatch.setattr(store_files, "_write_fully", write_fully)
     app = build_app(settings(tmp_path, seeds))
     full = True  # once the store is open: the disk fills up
     try:
