@@ -683,9 +683,10 @@ def _fused(offices: Iterable[str], units: Iterable[str]) -> set[str]:
 _ASCII_WORD = re.compile(r"[a-z]+")
 """Words as the trigger table knows them: no full stops, digits or hyphens ("jl", "undang")."""
 
-# The families in the order they run: offices and units first, so that the places they read
-# are known to the rules that look for names and repeats.
-_FAMILIES: tuple[tuple[Family, set[str]], ...] = (
+_Families = tuple[tuple[Family, set[str]], ...]
+"""Rule families, each with the lower-cased words that trigger it."""
+
+_BEFORE_DATELINE: _Families = (
     (
         _roles,
         _first_words(
@@ -719,6 +720,10 @@ _FAMILIES: tuple[tuple[Family, set[str]], ...] = (
         _first_words(lx.POLICE_BUILDINGS, lx.STREET_HEADS, lx.VENUE_HEADS, lx.EATERIES),
     ),
     (_venues, _first_words(lx.VENUE_SUFFIXES)),
+)
+"""Offices, organisations, areas and buildings, with their trigger words: they run first, so that
+the places they read are known to the rules that look for names and repeats."""
+_AFTER_DATELINE: _Families = (
     (_ranks, _first_words(lx.RANK_ABBREVIATIONS, lx.RANK_PHRASES)),
     (_introduced(_HONORIFIC, "rule:PER.address"), _first_words(lx.HONORIFICS)),
     (_introduced(_BYLINE, "rule:PER.byline"), _first_words(lx.BYLINES)),
@@ -737,6 +742,11 @@ _FAMILIES: tuple[tuple[Family, set[str]], ...] = (
     (_domains, _first_words(lx.MEDIA_DOMAINS)),
     (_matched(_LAW, "LAW", "rule:LAW"), _first_words(lx.LAWS, lx.NAMED_LAWS)),
 )
+"""People, events, dates, times, media and laws: they run after the dateline is read, so that
+on the dateline's outlet its candidate comes before the MEDIA rules' and is the one kept (the
+resolver keeps the first of equal priority)."""
+_FAMILIES: _Families = (*_BEFORE_DATELINE, *_AFTER_DATELINE)
+"""Every family in the order they run: the trigger table and a scan's hits index this."""
 
 
 def _trigger_table() -> dict[str, tuple[int, ...]]:
@@ -798,18 +808,22 @@ class BuiltinRules:
         """Candidates for `text`; `words` is scan(text), when the caller has it already."""
         found = Found(text)
         hits = (words or scan(text)).hits
-        for (family, _), positions in zip(_FAMILIES[:6], hits, strict=False):
-            for pos in positions:
-                family(found, pos)
+        split = len(_BEFORE_DATELINE)
+        _run(found, _BEFORE_DATELINE, hits[:split])
         _dateline(found, outlet, place)
-        for (family, _), positions in zip(_FAMILIES[6:], hits[6:], strict=True):
-            for pos in positions:
-                family(found, pos)
+        _run(found, _AFTER_DATELINE, hits[split:])
         _numeric_dates(found)
         for match in _DOTTED_TITLE_SCAN.finditer(text):
             _titled_names(found, match.start())
         _echoes(found)
         return found.candidates
+
+
+def _run(found: Found, families: _Families, hits: list[list[int]]) -> None:
+    """Each family at the offsets of its trigger words (`hits`, in the families' order)."""
+    for (family, _), positions in zip(families, hits, strict=True):
+        for pos in positions:
+            family(found, pos)
 
 
 def _dateline(found: Found, outlet: str | None, place: str | None) -> None:
