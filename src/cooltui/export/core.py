@@ -111,6 +111,25 @@ class Report:
         if len(shown) < SHOWN_PROBLEMS:
             shown.append(problem)
 
+    def merge(self, other: Report) -> None:
+        """Add another report of the same export to this one: a worker's share of its records.
+
+        The outputs and whether they were written are left alone: they are the whole export's.
+        """
+        self.exported += other.exported
+        self.not_done += other.not_done
+        self.unannotated += other.unannotated
+        self.overlapping += other.overlapping
+        self.dropped += other.dropped
+        self.parts.update(other.parts)
+        self.labels.update(other.labels)
+        self.left_out.update(other.left_out)
+        self.problems.update(other.problems)
+        self.several_annotators |= other.several_annotators
+        for kind, problems in other.examples.items():
+            shown = self.examples.setdefault(kind, [])
+            shown.extend(problems[: SHOWN_PROBLEMS - len(shown)])
+
     def render(self) -> str:
         """The report: one screen, for stderr."""
         fmt = FORMATS[self.format]

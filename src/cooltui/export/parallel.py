@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cooltui.corpus import Corpus
-from cooltui.export.core import SHOWN_PROBLEMS, ExportOptions, Report, export
+from cooltui.export.core import ExportOptions, Report, export
 from cooltui.export.formats import FORMATS
 from cooltui.export.output import AtomicFile, ExportError, part_paths, workers_folder
 from cooltui.scheme import Scheme
@@ -85,7 +85,9 @@ def export_in_parts(
                         running.wait(0.2)
                         if progress is not None:
                             progress(done.value)
-                    report = _added_up(running.get(), options.format)
+                    report = Report(options.format)
+                    for share in running.get():
+                        report.merge(share)
             finally:
                 _JOB = None
             for part, file in files.items():
@@ -128,22 +130,3 @@ def _told(records: Iterable[_Record], done: Synchronized[int]) -> Iterator[_Reco
         if count % _TELL_EVERY == 0:
             with done.get_lock():
                 done.value += _TELL_EVERY
-
-
-def _added_up(reports: Sequence[Report], fmt: str) -> Report:
-    total = Report(fmt)
-    for report in reports:
-        total.exported += report.exported
-        total.not_done += report.not_done
-        total.unannotated += report.unannotated
-        total.overlapping += report.overlapping
-        total.dropped += report.dropped
-        total.parts.update(report.parts)
-        total.labels.update(report.labels)
-        total.left_out.update(report.left_out)
-        total.problems.update(report.problems)
-        total.several_annotators |= report.several_annotators
-        for kind, problems in report.examples.items():
-            shown = total.examples.setdefault(kind, [])
-            shown.extend(problems[: SHOWN_PROBLEMS - len(shown)])
-    return total
