@@ -1,7 +1,8 @@
 """The command line: `cooltui` launches the review app; subcommands run headless.
 
 Commands live one a module in cooltui.commands and import what they need when they run, so that
-`cooltui list` or `cooltui export` start fast and never load the UI.
+`cooltui list` or `cooltui export` start fast and never load the UI. The options they share are
+in cooltui.options, which the commands import instead of this module.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ import sys
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from cooltui import __version__
 from cooltui.errors import CoolError, UsageError, warn
-
-if TYPE_CHECKING:
-    from cooltui.settings import Settings
+from cooltui.options import add_common_options, settings_from
 
 COMMANDS = ("listing", "export", "store", "suggest")
 DEBUG_ENV = "COOLTUI_DEBUG"
@@ -29,44 +28,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}; see `{self.prog} --help`")
-
-
-def add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """The options every command takes, before or after the command's name."""
-    # After the command, an option not given must not undo the same option given before it.
-    default = None if top else argparse.SUPPRESS
-    group = parser.add_argument_group("common options")
-    group.add_argument(
-        "--corpus",
-        action="append",
-        type=Path,
-        metavar="PATH",
-        default=default,
-        help="article files or folders (.txt, .md, .jsonl); repeatable; default: the seeds",
-    )
-    group.add_argument(
-        "--store",
-        type=Path,
-        metavar="DIR",
-        default=default,
-        help="where the annotation stores are (default: ./annotations)",
-    )
-    group.add_argument(
-        "--annotator",
-        metavar="NAME",
-        default=default,
-        help="whose annotations (default: $COOLTUI_ANNOTATOR, else your login name)",
-    )
-    group.add_argument(
-        "--scheme", type=Path, metavar="FILE", default=default, help="a label scheme TOML file"
-    )
-    group.add_argument(
-        "--max-article-mb",
-        type=float,
-        metavar="MB",
-        default=default,
-        help="skip articles larger than this (default: 5)",
-    )
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
@@ -124,18 +85,6 @@ def main(argv: list[str] | None = None) -> int:
             f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)"
         )
         return 70
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    from cooltui.settings import Settings
-
-    return Settings.resolve(
-        corpus=args.corpus,
-        store=args.store,
-        annotator=args.annotator,
-        scheme=args.scheme,
-        max_article_mb=args.max_article_mb,
-    )
 
 
 def _launch_app(args: argparse.Namespace) -> int:

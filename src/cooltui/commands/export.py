@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
+from cooltui.options import settings_from
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -86,7 +88,6 @@ def run(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from cooltui.cli import settings_from
     from cooltui.errors import UsageError, warn
     from cooltui.export import (
         FORMATS,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from cooltui.options import add_common_options, settings_from
+
 NAME = "store"
 HELP = "look after an annotator's store: `recover` restores the last good copy of damaged files"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from cooltui.cli import add_common_options
-
     actions = parser.add_subparsers(dest="store_action", metavar="ACTION", required=True)
     recover = actions.add_parser(
         "recover",
@@ -21,7 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cooltui.cli import settings_from
     from cooltui.store import recover
 
     settings = settings_from(args)

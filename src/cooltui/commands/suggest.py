@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from cooltui.options import settings_from
+
 NAME = "suggest"
 HELP = (
     "suggest spans and themes for every article with the built-in rules and pattern files; "
@@ -50,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     from contextlib import contextmanager
     from typing import BinaryIO
 
-    from cooltui.cli import settings_from
     from cooltui.errors import UsageError, warn
     from cooltui.export import ExportError
     from cooltui.export.output import AtomicFile, remove_stale
