@@ -15,48 +15,18 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from cooltui.errors import CoolError, read_user_file
+from cooltui.keys import (
+    DEFAULT_APP_KEYS,
+    LABEL,
+    MOTION_KEYS,
+    THEMES,
+    SchemeKey,
+    label_action,
+    split_keys,
+    value_action,
+)
 
 DEFAULT_SCHEME_NAME = "default.toml"
-
-# The app's own keys, by binding id: a label or value key may not take one of them. A scheme's
-# [keys] table remaps these (binding id = "key" or "key1,key2"), and the help shows the live map.
-DEFAULT_APP_KEYS: Mapping[str, str] = {
-    "done": "a",
-    "skip": "s",
-    "flag": "!",
-    "next_article": "]",
-    "previous_article": "[",
-    "next_unfinished": "n",
-    "edit_note": "c",
-    "undo": "u,ctrl+z",
-    "redo": "U,ctrl+y",
-    "quit": "q",
-    "remove_span": "x,delete",
-    "next_span": "tab",
-    "previous_span": "shift+tab",
-    "span_start_left": "{",
-    "span_start_right": "}",
-    "span_end_left": "<",
-    "span_end_right": ">",
-    "char_mode": "v",
-    "pick_labels": "T",
-    "accept_suggestion": "enter",
-    "accept_all_suggestions": "A",
-    "toggle_suggestions": "S",
-    "toggle_list": "B",
-    "filter": "/",
-    "find": "ctrl+f",
-    "find_next": "ctrl+g,f3",
-    "help": "?",
-    "command_palette": "ctrl+p",
-}
-
-# Keys the reader needs for moving and selecting; never remappable, never a label's.
-MOTION_KEYS = frozenset(
-    f"{modifier}{key}"
-    for modifier in ("", "shift+", "ctrl+", "ctrl+shift+")
-    for key in ("left", "right", "up", "down", "home", "end", "pageup", "pagedown")
-) | {"escape"}
 
 # A document label group may not be named like a field of the export format.
 EXPORT_FIELDS = frozenset({"id", "text", "spans", "meta", "note", "status", "annotator"})
@@ -121,6 +91,26 @@ class Scheme:
     @property
     def label_names(self) -> frozenset[str]:
         return frozenset(label.name for label in self.labels)
+
+    def declared_keys(self) -> list[SchemeKey]:
+        """Each label's key, then each document value's that has one, bound on the app.
+
+        Names are quoted as they are: the scheme allows only letters, digits, _ and - in them.
+        """
+        return [
+            SchemeKey(label.key, label_action(label.name), f"Label {label.name}", LABEL)
+            for label in self.labels
+        ] + [
+            SchemeKey(
+                value.key,
+                value_action(group.name, value.name),
+                f"Toggle {group.name} {value.name}",
+                THEMES,
+            )
+            for group in self.groups
+            for value in group.values
+            if value.key
+        ]
 
 
 def default_scheme_path() -> Path:
@@ -227,6 +217,7 @@ class _SchemeReader:
         return name
 
     def app_keys(self, table: dict[str, Any]) -> dict[str, str]:
+        """The `[keys]` table over the defaults; cooltui.keys says which ids it may remap."""
         keys = dict(DEFAULT_APP_KEYS)
         for binding, value in table.items():
             if binding not in DEFAULT_APP_KEYS:
@@ -235,7 +226,7 @@ class _SchemeReader:
                     binding,
                     str(value),
                 )
-            if not isinstance(value, str) or not all(_split_keys(value)):
+            if not isinstance(value, str) or not all(split_keys(value)):
                 self.fail(f'[keys]: {binding} must be a key such as "a" or "ctrl+k"', binding)
             keys[binding] = value
         return keys
@@ -323,7 +314,7 @@ class _SchemeReader:
         """Every key does one thing: no label or value key is an app key or another's key."""
         taken: dict[str, str] = {}
         for binding, keys in app_keys.items():
-            for key in _split_keys(keys):
+            for key in split_keys(keys):
                 if key in MOTION_KEYS:
                     self.fail(f"[keys]: {binding} cannot take {key!r}, the reader moves with it")
                 if key in taken:
@@ -347,10 +338,6 @@ class _SchemeReader:
                 )
             nth[key] = nth.get(key, 0) + 1
             taken[key] = owner
-
-
-def _split_keys(keys: str) -> list[str]:
-    return [key.strip() for key in keys.split(",")]
 
 
 def _is_color(color: str) -> bool:

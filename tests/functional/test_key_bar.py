@@ -1,16 +1,20 @@
-"""The footer's keys: fitted to the terminal's width, from the live key map, clickable."""
+"""The footer's keys: fitted to the terminal's width, from the live key map, clickable; the
+scheme's keys, bound and remapped."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
 
 from cooltui.scheme import default_scheme_path
 from cooltui.settings import Settings
 from cooltui.tui.app import CoolApp, build_app
+from cooltui.tui.bindings import help_rows
 from cooltui.tui.help import HelpScreen
 from cooltui.tui.key_bar import KeyBar, KeyItem
+from cooltui.tui.reader import Reader
 
 
 def footer_text(app: CoolApp) -> str:
@@ -22,6 +26,12 @@ def make_app(tmp_path: Path, seeds: Path, scheme: Path | None = None) -> CoolApp
     return build_app(
         Settings.resolve(corpus=[seeds], store=tmp_path / "ann", annotator="alice", scheme=scheme)
     )
+
+
+def default_scheme_and(tmp_path: Path, toml: str) -> Path:
+    scheme = tmp_path / "scheme.toml"
+    scheme.write_text(default_scheme_path().read_text(encoding="utf-8") + toml, encoding="utf-8")
+    return scheme
 
 
 @pytest.mark.parametrize(
@@ -66,6 +76,35 @@ async def test_remapped_keys_show_as_remapped(tmp_path, seeds):
         await pilot.pause()
         line = footer_text(app)
         assert "f1 Help" in line and "? Help" not in line
+    app.store.close()
+
+
+async def test_the_palette_and_keys_of_two_remap_and_show_once_each(tmp_path, seeds):
+    toml = '\n[keys]\ncommand_palette = "ctrl+k"\nundo = "ctrl+u,u"\n'
+    app = make_app(tmp_path, seeds, default_scheme_and(tmp_path, toml))
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert "^k Commands" in footer_text(app)
+        shown = {row.description: row.keys for row in help_rows(app, app.scheme)}
+        assert shown["Undo"] == "^u u" and shown["Command palette: every action"] == "^k"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert not CommandPalette.is_open(app)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+    app.store.close()
+
+
+async def test_a_label_on_a_punctuation_key_labels(tmp_path, seeds):
+    toml = '\n[[labels]]\nname = "MISC"\nkey = "#"\ncolor = "red"\n'
+    app = make_app(tmp_path, seeds, default_scheme_and(tmp_path, toml))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("number_sign")
+        await pilot.pause()
+        assert [span.label for span in app.annotation.spans] == ["MISC"]
+        assert app.query_one(Reader).has_focus
     app.store.close()
 
 

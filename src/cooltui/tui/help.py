@@ -133,8 +133,9 @@ def group_table(group: LabelGroup) -> HelpTable:
 class HelpScreen(ModalScreen[None]):
     """Every key of the app by section, the scheme's labels and values, and the filter syntax.
 
-    `keys` are (key as shown, what it does, section) rows from the app's live key map, so keys
-    remapped in the scheme's [keys] table show as they are.
+    `keys` are (key as shown, what it does, section) rows from the app's live key map
+    (cooltui.tui.bindings.help_rows), so keys remapped in the scheme's [keys] table show as they
+    are.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

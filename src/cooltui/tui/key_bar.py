@@ -16,6 +16,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
+from cooltui.keys import FOOTER_KEEPS
+
 
 class KeyItem(NamedTuple):
     """One key the bar shows: how the key reads, what it does (long and short), its action."""
@@ -40,7 +42,7 @@ class KeyBar(Widget, can_focus=False):
     }
     """
 
-    def __init__(self, *, keep: str = "help", id: str | None = None) -> None:
+    def __init__(self, *, keep: str = FOOTER_KEEPS, id: str | None = None) -> None:
         super().__init__(id=id)
         self._items: list[KeyItem] = []
         self._keep = keep
