@@ -99,6 +99,12 @@ class Article:
             _ = self.text
         return self._meta or {}
 
+    def read_text(self) -> str:
+        """The normalised text, without keeping it: for a search over many articles from another
+        thread, which must not load or drop the text the reader shows."""
+        text = self._text
+        return text if text is not None else _read_article(self)[0]
+
     def unload(self) -> None:
         """Forget the text (it is read again when needed), to keep memory flat over a corpus."""
         self._text = self._meta = None

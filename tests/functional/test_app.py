@@ -10,7 +10,6 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-import cooltui.store as store_module
 from cooltui.model import Status
 from cooltui.settings import Settings
 from cooltui.store import Store
@@ -261,7 +260,7 @@ class TestUndo:
             await pilot.pause()
             assert again.article.id == FIRST  # undo went back to the other article
             assert labels_in(again, FIRST) == []
-            assert again.statuses[FIRST] is Status.TODO
+            assert again.session.statuses[FIRST] is Status.TODO
             await pilot.press("U")
             assert labels_in(again, FIRST) == ["MEDIA"]
             await pilot.press("ctrl+y")
@@ -416,14 +415,14 @@ class TestReadOnly:
         self, tmp_path, seeds, monkeypatch
     ):
         Store.open(tmp_path / "ann", "alice").close()
-        real_open = store_module.os.open
+        real_open = os.open
 
         def read_only_fs(path, flags, *args):
             if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
                 raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
             return real_open(path, flags, *args)
 
-        monkeypatch.setattr(store_module.os, "open", read_only_fs)
+        monkeypatch.setattr(os, "open", read_only_fs)
         shown = await self.refusal_after_a_label_key(build_app(settings(tmp_path, seeds)))
         assert "READ-ONLY: cannot open" in shown and "(Read-only file system)" in shown
         assert "read-only (cannot open" in shown
@@ -446,7 +445,10 @@ class TestKeysInABurst:
             self.burst(app, "ctrl+f m i n a s")
             await pilot.pause()
             assert app.query_one("#find", Input).value == "minas"
-            assert app.article.id == first and app.statuses.get(first, Status.TODO) is Status.TODO
+            assert (
+                app.article.id == first
+                and app.session.statuses.get(first, Status.TODO) is Status.TODO
+            )
             self.burst(app, "enter r")  # back in the reader at once: r labels the match
             await pilot.pause()
             assert [(s.label, s.text) for s in app.annotation.spans] == [("RANK", "Minas")]
@@ -459,7 +461,7 @@ class TestKeysInABurst:
             self.burst(app, "slash d u m a i")
             await pilot.pause()
             assert app.query_one("#filter", Input).value == "dumai"
-            assert not any(status is Status.DONE for status in app.statuses.values())
+            assert not any(status is Status.DONE for status in app.session.statuses.values())
         app.store.close()
 
 

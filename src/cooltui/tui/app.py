@@ -1,8 +1,9 @@
-"""The review app: article list, reader and sidebar; every edit saved through the store.
+"""The review app: article list, reader and sidebar, the face of a Session.
 
-The app is the only part of the UI that talks to the store: widgets post messages up and get
-data down. Edits are pure functions (cooltui.edits) on the open article's Annotation; the app
-saves each result, and the store writes it off the UI thread.
+The app turns keys into calls of its Session (cooltui.session: what an action means, the open
+article, saving, undo, the counts), and what they return into widget updates; widgets post
+messages up and get data down, and only the session talks to the store. Edits are pure functions
+(cooltui.edits) on the open article's Annotation.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import gc
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingsMap
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -26,10 +26,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from cooltui.corpus import Article, Corpus, CorpusError
+from cooltui.corpus import Article, CorpusError
 from cooltui.edits import (
     EditRefused,
-    Offer,
     label_range,
     move_edge,
     relabel,
@@ -37,23 +36,28 @@ from cooltui.edits import (
     toggle_value,
 )
 from cooltui.errors import CoolError
+from cooltui.keys import FIELD_ACTIONS, OPENERS, keymap
 from cooltui.meta import shorten
 from cooltui.model import MANUAL, Annotation, Span, Status
-from cooltui.query import QUERY_HELP, ArticleFacts, ListRow, QueryError, parse_query
-from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
+from cooltui.query import QUERY_HELP, QueryError, parse_query
+from cooltui.session import Edit, Restored, Session, SessionRefused
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
-from cooltui.suggest import Dateline, Suggester, Suggestions
+from cooltui.suggest import Suggester
 from cooltui.text import ID_WIDTH, printable
 from cooltui.tui.article_list import ArticleList
+from cooltui.tui.bindings import (
+    add_scheme_bindings,
+    bindings_for,
+    footer_items,
+    help_rows,
+    palette_commands,
+)
 from cooltui.tui.help import HelpScreen
-from cooltui.tui.key_bar import KeyBar, KeyItem
+from cooltui.tui.key_bar import KeyBar
 from cooltui.tui.pickers import NoteEditor, ValuePicker
 from cooltui.tui.reader import ArticleHeading, Reader
 from cooltui.tui.sidebar import Sidebar
-
-IDLE_SECONDS = 300
-"""A pause longer than this between two edits is not counted as time spent on the article."""
 
 GC_AFTER_PAUSE = 1.0
 GC_AT_MOST_EVERY = 10.0
@@ -75,69 +79,8 @@ CLOCK_CATCHES_UP_AFTER = 1.0
 the last save's time once they have stopped for a second: moving it on each save cost a frame
 of its own for every key (the save ends after the key's frame), and a write to the terminal."""
 
-StoreOpener = Callable[[Callable[[SaveState], None]], Store]
-
-
-@dataclass(frozen=True)
-class _Action:
-    """An app binding: its id (the scheme's [keys] name), action, description, help section,
-    its short name in the footer (empty: not in the footer), and whether it opens a field or a
-    screen (see _PRIORITY_ACTIONS)."""
-
-    id: str
-    action: str
-    description: str
-    section: str
-    footer: str = ""
-    opens: bool = False
-
-
-# The reader binds next_span and previous_span itself; they are listed here for help and palette.
-_READER_ACTIONS = frozenset({"next_span", "previous_span"})
-
-_ACTIONS: tuple[_Action, ...] = (
-    _Action("done", "done", "Done, next", "Article", footer="done"),
-    _Action("skip", "skip", "Skip", "Article", footer="skip"),
-    _Action("flag", "flag", "Flag", "Article"),
-    _Action("next_article", "next_article", "Next article", "Article"),
-    _Action("previous_article", "previous_article", "Previous article", "Article"),
-    _Action("next_unfinished", "next_unfinished", "Next unfinished", "Article"),
-    _Action("edit_note", "edit_note", "Note", "Article", footer="note", opens=True),
-    _Action("undo", "undo", "Undo", "Article", footer="undo"),
-    _Action("redo", "redo", "Redo", "Article"),
-    _Action("remove_span", "remove_span", "Remove span (or reject a suggestion)", "Spans"),
-    _Action("next_span", "next_span", "Next span", "Spans"),
-    _Action("previous_span", "previous_span", "Previous span", "Spans"),
-    _Action("span_start_left", "move_edge('start', -1)", "Span start ←", "Spans"),
-    _Action("span_start_right", "move_edge('start', 1)", "Span start →", "Spans"),
-    _Action("span_end_left", "move_edge('end', -1)", "Span end ←", "Spans"),
-    _Action("span_end_right", "move_edge('end', 1)", "Span end →", "Spans"),
-    _Action("char_mode", "char_mode", "Token/character selection", "Move and select"),
-    _Action("find", "find", "Find in the article", "Move and select", footer="find", opens=True),
-    _Action("find_next", "find_next", "Find the next match", "Move and select"),
-    _Action("pick_labels", "pick_labels", "Pick themes, activity", "Themes", opens=True),
-    _Action("accept_suggestion", "accept_suggestion", "Accept the suggestion", "Suggestions"),
-    _Action("accept_all_suggestions", "accept_all_suggestions", "Accept all", "Suggestions"),
-    _Action("toggle_suggestions", "toggle_suggestions", "Show/hide suggestions", "Suggestions"),
-    _Action("toggle_list", "toggle_list", "Show/hide the list", "App"),
-    _Action("filter", "filter", "Filter the list", "App", footer="filter", opens=True),
-    _Action("help", "help", "Help", "App", footer="help", opens=True),
-    _Action("quit", "quit", "Quit", "App", footer="quit"),
-)
-
-_PRIORITY_ACTIONS = frozenset(
-    [action.action for action in _ACTIONS if action.opens] + ["focus_reader", "submit_field"]
-)
-"""Actions that move the keyboard to a field or a screen, or back, run as priority bindings on
-the main screen: the app runs them as the key arrives, so that keys arriving in the same read
-(over a slow link, say) go where the focus went. Otherwise the reader would take "minas" after
-ctrl+f as m, i, n, a (done), s (skip). A field that types the key (the filter, the note) still
-gets it: Textual leaves out priority keys the focused widget would type."""
-
-_APP_HELP = (
-    ("esc", "Back to the reader", "App"),
-    ("ctrl+p", "Command palette: every action", "App"),
-)
+SessionOpener = Callable[[Callable[[SaveState], None]], Session]
+"""Opens the app's session, its store telling the given callback how saving stands."""
 
 
 class Row(Horizontal):
@@ -256,24 +199,8 @@ class CoolApp(App[None]):
     TITLE = "cooltui"
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding(
-            DEFAULT_APP_KEYS[action.id],
-            action.action,
-            action.description,
-            show=bool(action.footer),
-            id=f"app.{action.id}",
-            priority=action.opens,
-        )
-        for action in _ACTIONS
-        if action.id not in _READER_ACTIONS
-    ] + [
-        # Priority (see _PRIORITY_ACTIONS): the keys after them go back to the reader.
-        Binding(
-            "escape", "focus_reader", "Reader", show=False, id="app.focus_reader", priority=True
-        ),
-        Binding("enter", "submit_field", "Done", show=False, id="app.submit_field", priority=True),
-    ]
+    # The command palette's binding is among them, so Textual adds no other: a scheme can remap it.
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")  # see cooltui.keys
 
     class StoreState(Message):
         """The store's writer thread reports a save state."""
@@ -282,68 +209,32 @@ class CoolApp(App[None]):
             super().__init__()
             self.state = state
 
-    def __init__(
-        self,
-        corpus: Corpus,
-        scheme: Scheme,
-        open_store: StoreOpener,
-        suggester: Suggester | None = None,
-    ) -> None:
+    def __init__(self, open_session: SessionOpener) -> None:
         super().__init__()
-        self.corpus = corpus
-        self.scheme = scheme
-        self.suggester = suggester or Suggester(scheme)
-        self.suggestions = Suggestions((), ())
-        """What the rules suggest for the open article, whatever has been made or rejected."""
-        self.show_suggestions = True
-        self._offer = Offer(self.suggestions.spans)
-        """What of the suggestions is on offer, kept up to date edit by edit."""
         # Opened here, before run(), so that a store that cannot open fails as a one-line error.
-        self.store = open_store(self.post_message_from_store)
-        self.read_only_reason: str | None = None
-        self.article: Article | None = None
-        self.annotation: Annotation | None = None
+        self.session = open_session(self.post_message_from_store)
+        self.scheme = scheme = self.session.scheme
         self.focused_span: Span | None = None
-        self._position = {article.id: index for index, article in enumerate(corpus)}
-        self.statuses: dict[str, Status] = self.store.statuses()
-        self._done = sum(1 for status in self.statuses.values() if status is Status.DONE)
-        # Articles whose text changed since they were annotated: marked in the list.
-        self.stale: set[str] = {
-            article_id
-            for article_id, sha in self.store.text_shas().items()
-            if (article := corpus.get(article_id)) is not None and article.text_sha != sha
-        }
-        self._last_edit = time.monotonic()
-        self._started = time.monotonic()
+        """The span tab chose: the target of span keys until the cursor leaves it."""
         self._last_key = self._last_collect = time.monotonic()
         self._gc_was_enabled = True
-        self._done_this_session = 0
         self._find_from = 0
-        self._add_scheme_bindings()
-        # The scheme's [keys] table, as a Textual keymap (binding id: keys).
-        self._remapped = {
-            f"app.{binding}": keys
-            for binding, keys in scheme.app_keys.items()
-            if keys != DEFAULT_APP_KEYS[binding]
-        }
+        add_scheme_bindings(self, scheme)
 
     def post_message_from_store(self, state: SaveState) -> None:
         self.post_message(self.StoreState(state))
 
-    def _add_scheme_bindings(self) -> None:
-        """Bindings for each label's key and each document value's key."""
-        extra = [
-            Binding(label.key, f"label('{label.name}')", label.name, show=False)
-            for label in self.scheme.labels
-        ] + [
-            Binding(
-                value.key, f"toggle_value('{group.name}', '{value.name}')", value.name, show=False
-            )
-            for group in self.scheme.groups
-            for value in group.values
-            if value.key
-        ]
-        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(extra)])
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def article(self) -> Article | None:
+        return self.session.article
+
+    @property
+    def annotation(self) -> Annotation | None:
+        return self.session.annotation
 
     # Layout
 
@@ -370,12 +261,11 @@ class CoolApp(App[None]):
             # No room for three columns: the list starts hidden (B or / shows it).
             self.query_one("#list-column").display = False
         self.screen.set_class(self.size.width < NARROW_BELOW, "-narrow")
-        if self._remapped:
-            self.set_keymap(self._remapped)
-        self.query_one(KeyBar).set_keys(self._footer_keys())
+        self.set_keymap(keymap(self.scheme.app_keys))  # the scheme's [keys] table
+        self.query_one(KeyBar).set_keys(footer_items(self, self.scheme))
         self.query_one("#filter").display = False
         self.query_one("#find").display = False
-        self.articles.set_rows([self._row(article) for article in self.corpus])
+        self.articles.set_rows([self.session.row(article) for article in self.session.corpus])
         # The corpus and its rows live as long as the app: keep them out of the garbage
         # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
         gc.freeze()
@@ -383,8 +273,9 @@ class CoolApp(App[None]):
         gc.disable()
         self.set_interval(GC_AFTER_PAUSE, self._collect_garbage)
         self.save_status.show(None, self.store.read_only)
-        first = self._next_unfinished(after=None) or (self.corpus.articles[0].id)
-        self.open_article(first)
+        first = self.session.first_article()
+        if first is not None:
+            self.open_article(first)
         self._focus(self.reader)
 
     def on_key(self) -> None:
@@ -416,13 +307,13 @@ class CoolApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The openers and closers belong to the main screen; over help or a picker, its own
         # keys apply. Enter is the fields' only; elsewhere it accepts a suggestion.
-        if action == "submit_field":
+        if action in FIELD_ACTIONS:
             return self.focused is not None and self.focused.id in ("find", "filter")
-        return action not in _PRIORITY_ACTIONS or self.screen is self.screen_stack[0]
+        return action not in OPENERS or self.screen is self.screen_stack[0]
 
     def _focus(self, widget: Widget) -> None:
         """Focus `widget` now: Widget.focus() waits its turn in the queue, and the keys after an
-        opener (see _PRIORITY_ACTIONS) would go to the old focus."""
+        opener (see cooltui.keys.Priority) would go to the old focus."""
         self.screen.set_focus(widget)
 
     @property
@@ -441,163 +332,84 @@ class CoolApp(App[None]):
     def save_status(self) -> SaveStatus:
         return self.query_one(SaveStatus)
 
-    def _row(self, article: Article) -> ListRow:
-        return ListRow(
-            id=article.id,
-            title=article.title,
-            outlet=article.outlet or article.place or "",
-            date=article.date or "",
-            status=self.statuses.get(article.id, Status.TODO),
-            stale=article.id in self.stale,
-        )
-
     # Articles
 
     def open_article(self, article_id: str) -> None:
-        article = self.corpus.get(article_id)
-        if article is None:
-            return
         try:
-            text = article.text
+            opened = self.session.open(article_id)
         except CorpusError as error:
-            self.notify(Content(printable(str(error))), severity="error", timeout=10)
+            self._warn(error, severity="error", timeout=10)
             return
-        if self.article is not None and self.article.id != article_id:
-            self.article.unload()
-        self.article = article
+        if opened is None:
+            return
         self.focused_span = None
-        annotation = self.store.get(article_id)
-        note = ""
-        if annotation is not None and annotation.text_sha != article.text_sha:
-            annotation, note = self._reanchor(article, annotation)
-        self.annotation = annotation or Annotation.new(article.id, article.text_sha)
-        self._last_edit = time.monotonic()
-        self.query_one(ArticleHeading).show(article, note)
-        self.reader.show_article(text, self.annotation.spans)
-        self.suggestions = self.suggester.suggest(
-            text, self.reader.tokens, dateline=Dateline(article.outlet, article.place)
-        )
-        self._offer = Offer(self.suggestions.spans)
+        self.query_one(ArticleHeading).show(opened.article, opened.note)
+        self.reader.show_article(opened.text, opened.tokens, opened.annotation.spans)
+        self._show_row(article_id)  # re-anchoring can change its status and mark
         self._refresh_views()
         self.articles.set_current(article_id)
-
-    def _reanchor(self, article: Article, annotation: Annotation) -> tuple[Annotation, str]:
-        if self.store.read_only:
-            return (
-                annotation,
-                "\n⚠ the text changed since it was annotated (read-only: not re-anchored)",
-            )
-        anchored = self.store.reanchor(article.id, article.text, article.text_sha) or annotation
-        review = len(anchored.review)
-        if not review:
-            self.stale.discard(article.id)
-            self.articles.update_row(self._row(article))
-        message = "\n⚠ the text changed since it was annotated: spans re-anchored"
-        if review:
-            message += f"; {review} need review (sidebar)"
-        return anchored, message
 
     def _refresh_views(self) -> None:
         annotation = self.annotation
         spans = annotation.spans if annotation else ()
-        offered = self._offered()
+        offered = self.session.offered()
         self.reader.set_spans(spans, offered)
-        self.sidebar.show(annotation, self._suggested_values(), offered)
+        self.sidebar.show(annotation, self.session.suggested_values(), offered)
         self._refresh_top()
 
-    def _offered(self) -> tuple[Span, ...]:
-        """The suggestions on offer: shown, not rejected, not under a span already made."""
-        if not self.show_suggestions or self.annotation is None:
-            return ()
-        return self._offer.update(self.annotation.spans, self.annotation.rejected)
-
     def _refresh_top(self) -> None:
-        done = self._done
-        hours = (time.monotonic() - self._started) / 3600
-        pace = f"{self._done_this_session / hours:.0f}/h" if self._done_this_session else "–/h"
+        counts = self.session.counts()
+        pace = f"{counts.per_hour:.0f}/h" if counts.per_hour is not None else "–/h"
         parts = [
             f"cooltui · {self.store.annotator}",
-            f"{done} of {len(self.corpus)} done",
+            f"{counts.done} of {counts.total} done",
             f"{pace} this session",
         ]
         top = self.query_one(TopBar)
         top.set_class(self.store.read_only, "-read-only")
         if self.store.read_only:
-            parts.append(f"READ-ONLY: {self._read_only_why}")
+            parts.append(f"READ-ONLY: {self.session.read_only_reason}")
         text = printable(" · ".join(parts))  # the reason can name a file and another's host
         if text != str(top.content):
             top.update(Content(text), layout=False)
 
-    def _next_unfinished(self, after: str | None) -> str | None:
-        """The first article after `after` (wrapping around) that is not done or skipped."""
-        articles = self.corpus.articles
-        start = self._position[after] + 1 if after in self._position else 0
-        for step in range(len(articles)):
-            article_id = articles[(start + step) % len(articles)].id
-            if article_id != after and not self.statuses.get(article_id, Status.TODO).finished:
-                return article_id
-        return None
-
-    def _step_article(self, step: int) -> None:
-        if self.article is None:
-            return
-        index = self._position[self.article.id] + step
-        if 0 <= index < len(self.corpus.articles):
-            self.open_article(self.corpus.articles[index].id)
-        else:
+    def _open_neighbour(self, step: int) -> None:
+        following = self.session.neighbour(step)
+        if following is None:
             self.notify("no more articles that way", timeout=2)
+        else:
+            self.open_article(following)
 
-    # Saving
-
-    def _commit(self, annotation: Annotation, focus: Span | None = None) -> bool:
-        """Save an edited annotation of the open article; False when the store is read-only."""
-        if self.store.read_only:
-            self._refuse_read_only()
-            return False
-        now = time.monotonic()
-        spent = min(now - self._last_edit, IDLE_SECONDS)
-        self._last_edit = now
-        if annotation.status is Status.TODO:
-            annotation = annotation.with_status(Status.IN_PROGRESS)
-        annotation = annotation.touched(seconds=spent)
-        self.store.save(annotation)
-        self.annotation = annotation
-        self.focused_span = focus
-        self._set_status(annotation.article_id, annotation.status)
-        self._refresh_views()
-        return True
-
-    @property
-    def _read_only_why(self) -> str:
-        return self.read_only_reason or "opened read-only"
-
-    def _refuse_read_only(self) -> None:
-        message = f"read-only ({self._read_only_why}): nothing is changed"
-        self.notify(Content(printable(message)), severity="warning")
-
-    def _set_status(self, article_id: str, status: Status) -> None:
-        before = self.statuses.get(article_id, Status.TODO)
-        self._done += (status is Status.DONE) - (before is Status.DONE)
-        self.statuses[article_id] = status
-        article = self.corpus.get(article_id)
+    def _show_row(self, article_id: str) -> None:
+        article = self.session.corpus.get(article_id)
         if article is not None:
-            self.articles.update_row(self._row(article))
+            self.articles.update_row(self.session.row(article))
+
+    def _warn(self, error: Exception, **options: Any) -> None:
+        """A refusal or failure in one line (its message can name ids and files as given)."""
+        options.setdefault("severity", "warning")
+        self.notify(Content(printable(str(error))), **options)
 
     @on(StoreState)
     def _show_store_state(self, message: StoreState) -> None:
         self.save_status.show(message.state, self.store.read_only)
 
-    # Span actions
+    # Saving: every change goes through the session, which refuses it with a message
 
-    def _edit(self, make: Callable[[Annotation], tuple[Annotation, Span | None]]) -> None:
-        if self.annotation is None:
-            return
+    def _edit(self, make: Edit) -> None:
         try:
-            annotation, focus = make(self.annotation)
-        except EditRefused as error:
-            self.notify(Content(printable(str(error))), severity="warning", timeout=4)
+            focus = self.session.edit(make)
+        except (EditRefused, SessionRefused) as error:
+            self._warn(error, timeout=4)
             return
-        self._commit(annotation, focus)
+        self._edited(focus)
+
+    def _edited(self, focus: Span | None = None) -> None:
+        """Show what an edit of the open article made."""
+        self.focused_span = focus
+        if self.annotation is not None:
+            self._show_row(self.annotation.article_id)
+        self._refresh_views()
 
     def _target_span(self) -> Span | None:
         """The span an action works on: the one tab selected, else the one under the cursor."""
@@ -670,7 +482,7 @@ class CoolApp(App[None]):
         )
 
     def action_accept_all_suggestions(self) -> None:
-        offered = self._offered()
+        offered = self.session.offered()
         if not offered:
             self.notify("no suggestions to accept", timeout=2)
             return
@@ -679,11 +491,9 @@ class CoolApp(App[None]):
         self.notify(f"accepted {len(offered)} suggestions", timeout=2)
 
     def action_toggle_suggestions(self) -> None:
-        self.show_suggestions = not self.show_suggestions
+        shown = self.session.suggestions_shown = not self.session.suggestions_shown
         self._refresh_views()
-        self.notify(
-            "suggestions shown" if self.show_suggestions else "suggestions hidden", timeout=2
-        )
+        self.notify("suggestions shown" if shown else "suggestions hidden", timeout=2)
 
     def action_next_span(self) -> None:
         self._jump_span(1)
@@ -749,30 +559,24 @@ class CoolApp(App[None]):
 
     def action_pick_labels(self) -> None:
         if self.annotation is not None:
-            self.push_screen(ValuePicker(self.scheme, self.annotation, self._suggested_values()))
-
-    def _suggested_values(self) -> frozenset[tuple[str, str]]:
-        if not self.show_suggestions:
-            return frozenset()
-        return frozenset((theme.group, theme.value) for theme in self.suggestions.themes)
+            suggested = self.session.suggested_values()
+            self.push_screen(ValuePicker(self.scheme, self.annotation, suggested))
 
     @on(ValuePicker.Toggled)
     def _picker_toggle(self, message: ValuePicker.Toggled) -> None:
         self.action_toggle_value(message.group, message.value)
         if isinstance(self.screen, ValuePicker) and self.annotation is not None:
-            self.screen.show(self.annotation, self._suggested_values())
+            self.screen.show(self.annotation, self.session.suggested_values())
 
     def _finish(self, status: Status) -> None:
-        if self.annotation is None or self.article is None:
+        try:
+            following = self.session.finish(status)
+        except SessionRefused as error:
+            self._warn(error)
             return
-        if not self._commit(self.annotation.with_status(status)):
-            return
-        if status is Status.DONE:
-            self._done_this_session += 1
-        following = self._next_unfinished(after=self.article.id)
+        self._edited()
         if following is None:
             self.notify("every article is done or skipped", timeout=4)
-            self._refresh_top()
             return
         self.open_article(following)
 
@@ -783,21 +587,22 @@ class CoolApp(App[None]):
         self._finish(Status.SKIPPED)
 
     def action_flag(self) -> None:
-        if self.annotation is None:
+        try:
+            flagged = self.session.toggle_flag()
+        except SessionRefused as error:
+            self._warn(error)
             return
-        flagged = self.annotation.status is Status.FLAGGED
-        status = Status.IN_PROGRESS if flagged else Status.FLAGGED
-        if self._commit(self.annotation.with_status(status)):
-            self.notify("unflagged" if flagged else "flagged", timeout=2)
+        self._edited(self.focused_span)
+        self.notify("flagged" if flagged else "unflagged", timeout=2)
 
     def action_next_article(self) -> None:
-        self._step_article(1)
+        self._open_neighbour(1)
 
     def action_previous_article(self) -> None:
-        self._step_article(-1)
+        self._open_neighbour(-1)
 
     def action_next_unfinished(self) -> None:
-        following = self._next_unfinished(after=self.article.id if self.article else None)
+        following = self.session.next_unfinished(after=self.article.id if self.article else None)
         if following is None:
             self.notify("every article is done or skipped", timeout=3)
         else:
@@ -808,41 +613,40 @@ class CoolApp(App[None]):
             return
 
         def keep(note: str | None) -> None:
-            if note is not None and self.annotation is not None and note != self.annotation.note:
-                self._commit(self.annotation.with_note(note), self.focused_span)
+            try:
+                if note is not None and self.session.set_note(note):
+                    self._edited(self.focused_span)
+            except SessionRefused as error:
+                self._warn(error)
 
         self.push_screen(NoteEditor(self.annotation.note, self.article.title), keep)
 
     # Undo and redo, across articles
 
     def action_undo(self) -> None:
-        self._history(self.store.undo, "nothing to undo")
+        self._history(self.session.undo, "nothing to undo")
 
     def action_redo(self) -> None:
-        self._history(self.store.redo, "nothing to redo")
+        self._history(self.session.redo, "nothing to redo")
 
-    def _history(self, step: Callable[[], Annotation | None], nothing: str) -> None:
-        if self.store.read_only:
-            self._refuse_read_only()
-            return
+    def _history(self, step: Callable[[], Restored | None], nothing: str) -> None:
         try:
             restored = step()
+        except SessionRefused as error:
+            self._warn(error)
+            return
         except StoreError as error:
-            self.notify(Content(printable(str(error))), severity="error")
+            self._warn(error, severity="error")
             return
         if restored is None:
             self.notify(nothing, timeout=2)
             return
-        article_id = restored.article_id
-        self._set_status(article_id, restored.status)
-        if self.article is None or self.article.id != article_id:
-            self.open_article(article_id)
-            shown = shorten(printable(article_id), ID_WIDTH)
+        self._show_row(restored.article_id)
+        if restored.elsewhere:
+            self.open_article(restored.article_id)
+            shown = shorten(printable(restored.article_id), ID_WIDTH)
             self.notify(Content(f"in another article: {shown}"), timeout=3)
         else:
-            self.annotation = self.store.get(article_id) or Annotation.new(
-                article_id, self.article.text_sha
-            )
             self.focused_span = None
             self._refresh_views()
 
@@ -876,26 +680,7 @@ class CoolApp(App[None]):
             message.input.border_subtitle = Content(printable(str(error)))
             return
         message.input.border_subtitle = ""
-        self.articles.apply_filter(query, self._facts, self._body)
-
-    def _facts(self, article_id: str) -> ArticleFacts | None:
-        annotation = self.store.get(article_id) if article_id in self.statuses else None
-        if annotation is None:
-            return None
-        values = frozenset((g, v) for g, chosen in annotation.doc_labels.items() for v in chosen)
-        return ArticleFacts(frozenset(s.label for s in annotation.spans), values)
-
-    def _body(self, article_id: str) -> str:
-        article = self.corpus.get(article_id)
-        if article is None:
-            return ""
-        try:
-            text = article.text
-        except CorpusError:
-            return ""
-        if article is not self.article:
-            article.unload()
-        return text
+        self.articles.apply_filter(query, self.session.facts, self.session.body)
 
     # Finding text in the article
 
@@ -955,71 +740,12 @@ class CoolApp(App[None]):
 
     # Help, palette, quitting
 
-    def key_rows(self) -> list[tuple[str, str, str]]:
-        """Every key as the help shows it: (keys, what it does, section), from the live map."""
-        # The reader's own moves and selections, from its bindings (selections grow by whole
-        # tokens unless in character mode).
-        rows = [
-            (self.get_key_display(binding), binding.description, "Move and select")
-            for binding in Reader.BINDINGS
-            if isinstance(binding, Binding) and (binding.id or "").startswith("reader.")
-        ]
-        rows += _APP_HELP
-        keys = self._live_keys()
-        for action in _ACTIONS:
-            shown = " ".join(keys.get(f"app.{action.id}", ()))
-            rows.append((shown or "–", action.description, action.section))
-        rows += [(label.key, f"Label {label.name}", "Label") for label in self.scheme.labels] + [
-            (value.key, f"Toggle {group.name} {value.name}", "Themes")
-            for group in self.scheme.groups
-            for value in group.values
-            if value.key
-        ]
-        return rows
-
-    def _live_keys(self) -> dict[str, list[str]]:
-        """Each binding id's keys as shown, remapped as the scheme says, whatever has focus.
-
-        Not the active bindings: while an input has focus those leave out every printable key.
-        """
-        keys: dict[str, list[str]] = {}
-        for node in (self.reader, self):
-            bindings = node._bindings.copy()
-            if self._remapped:
-                bindings.apply_keymap(self._remapped)
-            for found in bindings.key_to_bindings.values():
-                for binding in found:
-                    if binding.id:
-                        keys.setdefault(binding.id, []).append(self.get_key_display(binding))
-        return keys
-
-    def _footer_keys(self) -> list[KeyItem]:
-        """The footer's keys, each shown as its first key."""
-        keys = self._live_keys()
-        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette")
-        return [
-            KeyItem(keys[f"app.{action.id}"][0], action.description, action.footer, action.action)
-            for action in _ACTIONS
-            if action.footer and f"app.{action.id}" in keys
-        ] + [KeyItem(self.get_key_display(palette), "Commands", "commands", "command_palette")]
-
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.scheme, self.key_rows(), QUERY_HELP))
+        self.push_screen(HelpScreen(self.scheme, help_rows(self, self.scheme), QUERY_HELP))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for action in _ACTIONS:
-            yield SystemCommand(
-                action.description,
-                f"{action.section}: {action.description}",
-                lambda action=action: self.run_action(action.action),
-            )
-        for label in self.scheme.labels:
-            yield SystemCommand(
-                f"Label {label.name}",
-                label.description,
-                lambda name=label.name: self.action_label(name),
-            )
+        yield from palette_commands(self, self.scheme)
 
     async def action_quit(self) -> None:
         """Quit once everything is on disk; with the disk full, stay and say so."""
@@ -1040,27 +766,23 @@ def build_app(
     When the annotator's store cannot be written (another cooltui holds it, a read-only file
     system, no permission), this one opens it read-only and says why.
     """
-    scheme = settings.load_scheme()
-    suggester = Suggester(scheme, patterns)  # a bad pattern file fails here, as one line
+    suggester = Suggester(settings.load_scheme(), patterns)  # a bad pattern file fails here
     corpus = settings.load_corpus()
-    reason: list[str] = []
 
-    def open_store(on_state: Callable[[SaveState], None]) -> Store:
+    def open_session(on_state: Callable[[SaveState], None]) -> Session:
+        reason = "opened with --read-only" if read_only else None
         try:
-            return Store.open(
+            store = Store.open(
                 settings.store_dir, settings.annotator, read_only=read_only, on_state=on_state
             )
         except StoreNotWritable as error:
-            reason.append(error.reason)
-            return Store.open(
+            reason = error.reason
+            store = Store.open(
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
+        return Session(corpus, store, suggester, read_only_reason=reason)
 
-    app = CoolApp(corpus, scheme, open_store, suggester)
-    app.read_only_reason = (
-        reason[0] if reason else ("opened with --read-only" if read_only else None)
-    )
-    return app
+    return CoolApp(open_session)
 
 
 def run(settings: Settings, *, read_only: bool = False, patterns: Sequence[Path] = ()) -> int:

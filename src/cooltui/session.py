@@ -1,0 +1,311 @@
+"""What an annotator is doing, without a screen: the open article, its annotation and what is
+on offer, the statuses, navigation, the one path by which an edit is saved (with the time spent
+on it), undo and redo across articles, and the counts the header shows.
+
+The app (cooltui.tui.app) turns keys into Session calls and shows what they return; tests drive a
+Session directly. A refused action raises a CoolError whose message is for the user: EditRefused
+for an edit that breaks the scheme, SessionRefused for one this session cannot make.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cooltui.corpus import Article, Corpus
+from cooltui.edits import Offer
+from cooltui.errors import CoolError
+from cooltui.model import Annotation, Span, Status
+from cooltui.query import ArticleFacts, ListRow
+from cooltui.store import Store
+from cooltui.suggest import Dateline, Suggester, Suggestions
+from cooltui.text import TokenIndex
+
+IDLE_SECONDS = 300
+"""A pause longer than this between two edits is not counted as time spent on the article."""
+
+Clock = Callable[[], float]
+"""Seconds from any fixed point (time.monotonic); tests pass their own."""
+
+Edit = Callable[[Annotation], tuple[Annotation, Span | None]]
+"""An edit of the open article's annotation: the new annotation and the span to focus."""
+
+
+class SessionRefused(CoolError):
+    """An action this session cannot take (a read-only store, no article open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An article just opened: its text cut into tokens, its annotation (re-anchored if its
+    text changed), and `note`: what the heading says about re-anchoring ("" if nothing)."""
+
+    article: Article
+    text: str
+    tokens: TokenIndex
+    annotation: Annotation
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What undo or redo changed: the article and its annotation now, and whether that article
+    is another than the open one (then the caller opens it)."""
+
+    article_id: str
+    annotation: Annotation
+    elsewhere: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The header's figures: articles done of the corpus, and done per hour this session (None
+    until one is done)."""
+
+    done: int
+    total: int
+    per_hour: float | None
+
+
+class Session:
+    """One annotator's work on a corpus, through their store.
+
+    `read_only_reason` is set when the store is read-only: every change is then refused with it.
+    """
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        store: Store,
+        suggester: Suggester,
+        *,
+        read_only_reason: str | None = None,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.corpus = corpus
+        self.store = store
+        self.scheme = suggester.scheme
+        self.suggester = suggester
+        self.read_only_reason = read_only_reason or (
+            "opened read-only" if store.read_only else None
+        )
+        self._clock = clock
+        self._position = {article.id: index for index, article in enumerate(corpus)}
+        self.statuses: dict[str, Status] = store.statuses()
+        self._done = sum(1 for status in self.statuses.values() if status is Status.DONE)
+        self.stale: set[str] = {
+            article_id
+            for article_id, sha in store.text_shas().items()
+            if (article := corpus.get(article_id)) is not None and article.text_sha != sha
+        }
+        """Articles whose text changed since they were annotated (marked in the list)."""
+        self.article: Article | None = None
+        self.tokens = TokenIndex("")
+        self.annotation: Annotation | None = None
+        self.suggestions = Suggestions((), ())
+        """What the rules suggest for the open article, whatever has been made or rejected."""
+        self.suggestions_shown = True
+        self._offer = Offer(())
+        """What of the suggestions is on offer, kept up to date edit by edit."""
+        self._started = self._last_edit = clock()
+        self._done_here = 0
+
+    # Articles and navigation
+
+    def first_article(self) -> str | None:
+        """Where a session starts: the first unfinished article, else the first."""
+        first = self.corpus.articles[0].id if self.corpus.articles else None
+        return self.next_unfinished(after=None) or first
+
+    def open(self, article_id: str) -> Opened | None:
+        """Open an article (None if the corpus has no such id); CorpusError if its text cannot
+        be read, with the article before it left open."""
+        article = self.corpus.get(article_id)
+        if article is None:
+            return None
+        text = article.text
+        if self.article is not None and self.article is not article:
+            self.article.unload()
+        self.article = article
+        self.tokens = TokenIndex(text)
+        stored = self.store.get(article_id)
+        note = ""
+        if stored is not None and stored.text_sha != article.text_sha:
+            stored, note = self._reanchor(article, stored)
+        self.annotation = stored or Annotation.new(article.id, article.text_sha)
+        self._last_edit = self._clock()
+        self.suggestions = self.suggester.suggest(
+            text, self.tokens, dateline=Dateline(article.outlet, article.place)
+        )
+        self._offer = Offer(self.suggestions.spans)
+        return Opened(article, text, self.tokens, self.annotation, note)
+
+    def _reanchor(self, article: Article, stored: Annotation) -> tuple[Annotation, str]:
+        if self.store.read_only:
+            return (
+                stored,
+                "\n⚠ the text changed since it was annotated (read-only: not re-anchored)",
+            )
+        anchored = self.store.reanchor(article.id, article.text, article.text_sha) or stored
+        self._note_status(article.id, anchored.status)
+        review = len(anchored.review)
+        if not review:
+            self.stale.discard(article.id)
+        message = "\n⚠ the text changed since it was annotated: spans re-anchored"
+        if review:
+            message += f"; {review} need review (sidebar)"
+        return anchored, message
+
+    def next_unfinished(self, after: str | None) -> str | None:
+        """The first article after `after` (wrapping around) that is not done or skipped."""
+        articles = self.corpus.articles
+        start = self._position[after] + 1 if after in self._position else 0
+        for step in range(len(articles)):
+            article_id = articles[(start + step) % len(articles)].id
+            if article_id != after and not self.statuses.get(article_id, Status.TODO).finished:
+                return article_id
+        return None
+
+    def neighbour(self, step: int) -> str | None:
+        """The article `step` places from the open one in corpus order; None past either end."""
+        if self.article is None:
+            return None
+        index = self._position[self.article.id] + step
+        articles = self.corpus.articles
+        return articles[index].id if 0 <= index < len(articles) else None
+
+    def row(self, article: Article) -> ListRow:
+        """What the article list shows of `article`."""
+        return ListRow(
+            id=article.id,
+            title=article.title,
+            outlet=article.outlet or article.place or "",
+            date=article.date or "",
+            status=self.statuses.get(article.id, Status.TODO),
+            stale=article.id in self.stale,
+        )
+
+    # Saving
+
+    def edit(self, make: Edit) -> Span | None:
+        """Make an edit of the open article and save it; the span to focus. EditRefused (from
+        `make`) or SessionRefused, with nothing changed."""
+        annotation = self._open_annotation()
+        changed, focus = make(annotation)
+        self.commit(changed)
+        return focus
+
+    def commit(self, annotation: Annotation) -> None:
+        """Save an annotation of the open article, with the time since the last edit (a pause
+        over IDLE_SECONDS counts as IDLE_SECONDS); its first edit puts it in progress."""
+        self._check_writable()
+        now = self._clock()
+        spent = min(now - self._last_edit, IDLE_SECONDS)
+        self._last_edit = now
+        if annotation.status is Status.TODO:
+            annotation = annotation.with_status(Status.IN_PROGRESS)
+        annotation = annotation.touched(seconds=spent)
+        self.store.save(annotation)
+        self.annotation = annotation
+        self._note_status(annotation.article_id, annotation.status)
+
+    def finish(self, status: Status) -> str | None:
+        """Mark the open article done or skipped; the next unfinished article, if any."""
+        annotation = self._open_annotation()
+        self.commit(annotation.with_status(status))
+        if status is Status.DONE:
+            self._done_here += 1
+        return self.next_unfinished(after=annotation.article_id)
+
+    def toggle_flag(self) -> bool:
+        """Flag the open article, or unflag it; whether it is flagged now."""
+        flagged = self._open_annotation().status is not Status.FLAGGED
+        status = Status.FLAGGED if flagged else Status.IN_PROGRESS
+        self.commit(self._open_annotation().with_status(status))
+        return flagged
+
+    def set_note(self, note: str) -> bool:
+        """Save the open article's note; False when it is unchanged."""
+        annotation = self._open_annotation()
+        if note == annotation.note:
+            return False
+        self.commit(annotation.with_note(note))
+        return True
+
+    def undo(self) -> Restored | None:
+        """Revert the newest edit, of whichever article; None when there is none."""
+        return self._restore(self.store.undo)
+
+    def redo(self) -> Restored | None:
+        """Apply again the edit undone last; None when there is none."""
+        return self._restore(self.store.redo)
+
+    def _restore(self, step: Callable[[], Annotation | None]) -> Restored | None:
+        self._check_writable()
+        restored = step()  # a damaged history is a StoreError, with nothing changed
+        if restored is None:
+            return None
+        article_id = restored.article_id
+        self._note_status(article_id, restored.status)
+        elsewhere = self.article is None or self.article.id != article_id
+        if self.article is not None and not elsewhere:
+            # Undoing the article's first save leaves no record: a blank one on today's text.
+            self.annotation = self.store.get(article_id) or Annotation.new(
+                article_id, self.article.text_sha
+            )
+        return Restored(article_id, self.store.get(article_id) or restored, elsewhere)
+
+    def _open_annotation(self) -> Annotation:
+        if self.annotation is None:
+            raise SessionRefused("no article is open")
+        return self.annotation
+
+    def _check_writable(self) -> None:
+        if self.store.read_only:
+            raise SessionRefused(f"read-only ({self.read_only_reason}): nothing is changed")
+
+    def _note_status(self, article_id: str, status: Status) -> None:
+        before = self.statuses.get(article_id, Status.TODO)
+        self._done += (status is Status.DONE) - (before is Status.DONE)
+        self.statuses[article_id] = status
+
+    # Suggestions
+
+    def offered(self) -> tuple[Span, ...]:
+        """The suggestions on offer: shown, not rejected, not under a span already made."""
+        if not self.suggestions_shown or self.annotation is None:
+            return ()
+        return self._offer.update(self.annotation.spans, self.annotation.rejected)
+
+    def suggested_values(self) -> frozenset[tuple[str, str]]:
+        """The (group, value) pairs the rules suggest for the open article, when shown."""
+        if not self.suggestions_shown:
+            return frozenset()
+        return frozenset((theme.group, theme.value) for theme in self.suggestions.themes)
+
+    # Counts and the list's filter
+
+    def counts(self) -> Counts:
+        hours = (self._clock() - self._started) / 3600
+        per_hour = self._done_here / hours if self._done_here and hours > 0 else None
+        return Counts(self._done, len(self.corpus), per_hour)
+
+    def facts(self, article_id: str) -> ArticleFacts | None:
+        """What an article's annotation holds, for the filter (called from its worker thread)."""
+        annotation = self.store.get(article_id) if article_id in self.statuses else None
+        if annotation is None:
+            return None
+        values = frozenset((g, v) for g, chosen in annotation.doc_labels.items() for v in chosen)
+        return ArticleFacts(frozenset(s.label for s in annotation.spans), values)
+
+    def body(self, article_id: str) -> str:
+        """An article's text for the filter's body search, from its worker thread: read without
+        keeping it, so that the open article's text is never loaded or dropped from there."""
+        article = self.corpus.get(article_id)
+        if article is None:
+            return ""
+        try:
+            return article.read_text()
+        except CoolError:  # unreadable now: it cannot match
+            return ""

@@ -1,0 +1,284 @@
+"""The headless session: what done, skip, flag, undo and next unfinished mean, with no screen."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cooltui.corpus import load_corpus
+from cooltui.edits import EditRefused, label_range, toggle_value
+from cooltui.model import Status
+from cooltui.scheme import load_scheme
+from cooltui.session import IDLE_SECONDS, Session, SessionRefused
+from cooltui.store import Store
+from cooltui.suggest import Suggester
+
+FIRST, SECOND, THIRD, FOURTH, FIFTH = (
+    "000_368710ebfebd31c9",
+    "001_77e9b59e62f45c1c",
+    "002_217cba9fa2ed1089",
+    "003_5bf4fdd0230e5f0d",
+    "004_d053499ff816151a",
+)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def suggester() -> Suggester:
+    return Suggester(load_scheme())
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def open_session(tmp_path: Path, seeds: Path, suggester: Suggester, clock: Clock):
+    """Open a session on the seeds and alice's store (read-only if asked); closed at the end."""
+    opened: list[Session] = []
+
+    def open_(read_only: bool = False, corpus: Path = seeds) -> Session:
+        store = Store.open(tmp_path / "ann", "alice", read_only=read_only)
+        session = Session(load_corpus([corpus]), store, suggester, clock=clock)
+        opened.append(session)
+        return session
+
+    yield open_
+    for session in opened:
+        session.store.close()
+
+
+@pytest.fixture
+def session(open_session) -> Iterator[Session]:
+    session = open_session()
+    first = session.first_article()
+    assert first is not None
+    session.open(first)
+    return session
+
+
+def tag_word(session: Session, word: str, label: str) -> None:
+    """Label the first occurrence of `word` in the open article."""
+    assert session.article is not None
+    text = session.article.text
+    start = text.index(word)
+    session.edit(lambda a: label_range(a, text, start, start + len(word), label, session.scheme))
+
+
+def test_it_starts_at_the_first_unfinished_article(session: Session) -> None:
+    assert session.article is not None and session.article.id == FIRST
+    assert session.annotation is not None and session.annotation.is_empty
+    assert session.counts().done == 0 and session.counts().total == 5
+
+
+def test_done_goes_to_the_next_unfinished_and_wraps(session: Session) -> None:
+    session.open(THIRD)
+    session.finish(Status.DONE)  # marks THIRD done
+    session.open(FIRST)
+    assert session.finish(Status.SKIPPED) == SECOND
+    session.open(FIFTH)
+    assert session.finish(Status.DONE) == SECOND  # wraps, past the skipped and the done
+    assert session.statuses == {THIRD: Status.DONE, FIRST: Status.SKIPPED, FIFTH: Status.DONE}
+    assert session.counts().done == 2
+
+
+def test_every_article_finished_has_no_next(session: Session) -> None:
+    for article_id in (FIRST, SECOND, THIRD, FOURTH):
+        session.open(article_id)
+        session.finish(Status.DONE)
+    session.open(FIFTH)
+    assert session.finish(Status.SKIPPED) is None
+    assert session.next_unfinished(after=None) is None
+
+
+def test_neighbours_stop_at_either_end(session: Session) -> None:
+    assert session.neighbour(-1) is None
+    assert session.neighbour(1) == SECOND
+    session.open(FIFTH)
+    assert session.neighbour(1) is None and session.neighbour(-4) == FIRST
+
+
+def test_flag_then_unflag(session: Session) -> None:
+    assert session.toggle_flag() is True
+    assert session.statuses[FIRST] is Status.FLAGGED
+    assert session.toggle_flag() is False
+    assert session.statuses[FIRST] is Status.IN_PROGRESS
+
+
+def test_an_edit_is_saved_and_puts_the_article_in_progress(session: Session) -> None:
+    tag_word(session, "Polsek Minas", "ORG")
+    session.store.flush()
+    stored = session.store.get(FIRST)
+    assert stored is not None and [s.text for s in stored.spans] == ["Polsek Minas"]
+    assert session.statuses[FIRST] is Status.IN_PROGRESS
+
+
+def test_a_refused_edit_changes_nothing(session: Session) -> None:
+    tag_word(session, "Polsek Minas", "ORG")
+    before = session.annotation
+    with pytest.raises(EditRefused, match="overlaps"):
+        tag_word(session, "Minas", "LOC")
+    assert session.annotation is before
+
+
+def test_time_spent_counts_pauses_up_to_the_idle_cap(session: Session, clock: Clock) -> None:
+    clock.now += 30
+    session.set_note("thirty seconds in")
+    assert session.annotation is not None and session.annotation.seconds == pytest.approx(30)
+    clock.now += 600  # ten minutes away: five are counted
+    session.set_note("back after a break")
+    assert session.annotation.seconds == pytest.approx(30 + IDLE_SECONDS)
+    clock.now += 5
+    session.toggle_flag()
+    assert session.annotation.seconds == pytest.approx(35 + IDLE_SECONDS)
+
+
+def test_opening_an_article_restarts_its_clock(session: Session, clock: Clock) -> None:
+    clock.now += 200  # reading another article does not count for this one
+    session.open(SECOND)
+    clock.now += 10
+    session.set_note("ten seconds")
+    assert session.annotation is not None and session.annotation.seconds == pytest.approx(10)
+
+
+def test_the_pace_is_done_articles_per_hour_of_the_session(session: Session, clock: Clock) -> None:
+    assert session.counts().per_hour is None
+    session.finish(Status.DONE)
+    clock.now += 1800
+    session.open(SECOND)
+    session.finish(Status.DONE)
+    assert session.counts().per_hour == pytest.approx(4.0)
+
+
+def test_undo_and_redo_across_articles(session: Session) -> None:
+    tag_word(session, "Polsek Minas", "ORG")
+    session.open(SECOND)
+    session.edit(lambda a: (toggle_value(a, session.scheme, "themes", "KAMTIBMAS"), None))
+    undone = session.undo()
+    assert undone is not None and undone.article_id == SECOND and not undone.elsewhere
+    assert session.annotation is not None and not session.annotation.doc_labels
+    undone = session.undo()  # the first article's span, while the second is open
+    assert undone is not None and undone.article_id == FIRST and undone.elsewhere
+    assert undone.annotation.spans == ()
+    assert session.statuses.get(FIRST, Status.TODO) is Status.TODO
+    redone = session.redo()
+    assert redone is not None and redone.elsewhere
+    assert [s.text for s in redone.annotation.spans] == ["Polsek Minas"]
+    assert session.undo() is not None and session.undo() is None
+
+
+def test_undo_reaches_across_a_restart(open_session) -> None:
+    first = open_session()
+    first.open(FIRST)
+    tag_word(first, "Polsek Minas", "ORG")
+    first.finish(Status.DONE)
+    first.store.close()
+    again = open_session()
+    assert again.counts().done == 1 and again.first_article() == SECOND
+    again.open(again.first_article())
+    undone = again.undo()
+    assert undone is not None and undone.article_id == FIRST and undone.elsewhere
+    assert undone.annotation.status is Status.IN_PROGRESS
+    assert again.counts().done == 0
+
+
+def test_a_read_only_session_refuses_every_change_with_its_reason(
+    session: Session, open_session
+) -> None:
+    tag_word(session, "Polsek Minas", "ORG")
+    session.store.flush()
+    reader = open_session(read_only=True)
+    reader.open(FIRST)
+    for change in (
+        lambda: tag_word(reader, "Siak", "LOC"),
+        lambda: reader.finish(Status.DONE),
+        reader.toggle_flag,
+        lambda: reader.set_note("x"),
+        reader.undo,
+    ):
+        with pytest.raises(SessionRefused, match=r"read-only \(opened read-only\)"):
+            change()
+    assert reader.statuses[FIRST] is Status.IN_PROGRESS
+
+
+def test_nothing_open_is_refused(open_session) -> None:
+    session = open_session()
+    with pytest.raises(SessionRefused, match="no article is open"):
+        session.finish(Status.DONE)
+
+
+def test_a_changed_text_is_reanchored_and_counted_at_once(open_session, tmp_path, seeds) -> None:
+    """Re-anchoring can flag the article (a span needs review): the statuses say so at once."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (seeds / f"{FIRST}.txt").read_text(encoding="utf-8")
+    (corpus / f"{FIRST}.txt").write_text(text, encoding="utf-8")
+    first = open_session(corpus=corpus)
+    first.open(FIRST)
+    tag_word(first, "Kanit Provos", "ROLE")
+    first.finish(Status.DONE)
+    first.store.close()
+    (corpus / f"{FIRST}.txt").write_text(
+        "Judul baru\n\n" + text.replace("Kanit Provos", "Kanit Propam"), encoding="utf-8"
+    )
+    again = open_session(corpus=corpus)
+    assert FIRST in again.stale
+    opened = again.open(FIRST)
+    assert opened is not None and "re-anchored" in opened.note
+    assert again.annotation is not None and len(again.annotation.review) == 1
+    stored = again.store.get(FIRST)
+    assert stored is not None and again.statuses[FIRST] is stored.status
+
+
+def test_the_filter_reads_bodies_without_touching_the_open_article(session: Session) -> None:
+    """The body search runs in a worker thread: it must not load or drop texts the UI uses."""
+    assert session.article is not None
+    shown = session.article.text
+    found: dict[str, str] = {}
+    worker = threading.Thread(
+        target=lambda: found.update({i: session.body(i) for i in (FIRST, SECOND, "missing")})
+    )
+    worker.start()
+    worker.join()
+    assert found[FIRST] is shown and found["missing"] == ""
+    assert found[SECOND].startswith("TOPIKMETRO.COM, BDR. SEIKIJANG")
+    second = session.corpus.get(SECOND)
+    assert second is not None and second._text is None  # read, not kept
+    assert session.article._text is shown  # not dropped
+
+
+def test_facts_for_the_filter(session: Session) -> None:
+    assert session.facts(FIRST) is None
+    tag_word(session, "Polsek Minas", "ORG")
+    session.edit(lambda a: (toggle_value(a, session.scheme, "themes", "KAMTIBMAS"), None))
+    facts = session.facts(FIRST)
+    assert facts is not None
+    assert facts.labels == frozenset({"ORG"})
+    assert ("themes", "KAMTIBMAS") in facts.values
+
+
+def test_suggestions_on_offer_follow_the_edits(session: Session) -> None:
+    offered = session.offered()
+    assert offered, "the seeds have suggestions"
+    first = offered[0]
+    assert session.article is not None
+    text = session.article.text
+    session.edit(
+        lambda a: label_range(a, text, first.start, first.end, first.label, session.scheme)
+    )
+    assert first not in session.offered()
+    session.suggestions_shown = False
+    assert session.offered() == () and session.suggested_values() == frozenset()
