@@ -29,7 +29,6 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -42,6 +41,7 @@ from cooltui.store import Store
 from cooltui.text import TokenIndex
 from cooltui.tui.app import CoolApp, build_app
 from cooltui.tui.reader import Reader
+from cooltui.tui.upstream.app import on_each_frame
 from corpus import make_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -87,14 +87,10 @@ class Frames:
 
     def __init__(self, app: CoolApp) -> None:
         self.last: float | None = None
-        display = app._display
+        on_each_frame(app, self._frame_out)
 
-        def timed_display(*args: Any, **kwargs: Any) -> None:
-            display(*args, **kwargs)
-            self.last = time.thread_time()
-
-        # App._display puts every frame out (Textual 8; private, so wrapped here only).
-        app._display = timed_display  # type: ignore[method-assign]
+    def _frame_out(self) -> None:
+        self.last = time.thread_time()
 
 
 async def timed(

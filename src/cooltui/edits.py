@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 from cooltui.errors import CoolError
 from cooltui.model import MANUAL, SPAN_ORDER, Annotation, Span, differing_stretch
 from cooltui.scheme import Scheme
-from cooltui.text import TokenIndex
+from cooltui.text import TokenIndex, truncate
 
 _START, _END, _START_END = attrgetter("start"), attrgetter("end"), attrgetter("start", "end")
 _RECENT_INDEXES = 4
@@ -30,8 +30,7 @@ class EditRefused(CoolError):
 
 
 def _quote(text: str, width: int = 30) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+    return f"“{truncate(text, width, flatten=True)}”"
 
 
 def _check_overlap(annotation: Annotation, span: Span, scheme: Scheme, ignore: Span | None) -> None:

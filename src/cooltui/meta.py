@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from cooltui.text import truncate
+
 TITLE_WIDTH = 80
-"""Titles are shortened to this many characters, a list row's worth."""
+"""Titles are shortened to this many cells, a list row's worth."""
 
 _SCAN_CHARS = 6000  # the head of the article where the headline and dateline stand
 
@@ -98,15 +100,8 @@ def describe(text: str, title: str | None = None) -> Description:
 
 
 def shorten(text: str, width: int = TITLE_WIDTH) -> str:
-    """One line of at most `width` characters, cut at a word with an ellipsis."""
-    line = " ".join(text.split())
-    if len(line) <= width:
-        return line
-    cut = line[: width - 1]
-    space = cut.rfind(" ")
-    if space > width // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:–-") + "…"
+    """A title: one line of at most `width` cells, cut at a word with an ellipsis."""
+    return truncate(text, width, flatten=True, at_word=True)
 
 
 def first_date(text: str) -> str | None:

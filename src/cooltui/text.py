@@ -4,7 +4,9 @@
 (code point) into its result, end exclusive. `tokenize` cuts that text into word tokens, and
 `TokenIndex` answers the boundary questions the reader and the exporters ask about them.
 `printable` makes any other string from a file (an id, a file name) safe to show on one line of
-a terminal. Standard library only: this is a headless core module.
+a terminal, and `truncate` cuts what is shown to the cells there are (`cells` measures them).
+A headless core module: the standard library only, and rich's cell widths, imported the first
+time a text that is not ASCII is measured.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from functools import cache
+from types import ModuleType
 from typing import NamedTuple
 
 # --- normalise ---------------------------------------------------------------------------------
@@ -92,6 +96,71 @@ def printable(text: str) -> str:
 def _unprintable(match: re.Match[str]) -> str:
     # _STRIP matches a whole escape sequence, or a lone control character.
     return "" if len(match.group()) > 1 else UNPRINTABLE
+
+
+# --- truncate ----------------------------------------------------------------------------------
+
+_WORD_CUT_TRAILERS = " ,;:–-"
+"""What a cut at a word can leave before the ellipsis: "Polres,…" is shown as "Polres…"."""
+
+
+@cache
+def _rich_cells() -> ModuleType:
+    """rich's cell widths, imported on first use: `cooltui list` starts without rich (a few ms)
+    and imports it only for a text that is not ASCII."""
+    import rich.cells
+
+    return rich.cells
+
+
+def cells(text: str) -> int:
+    """The terminal cells `text` takes, as rich and so Textual count them (two for a wide East
+    Asian character or an emoji, none for a combining mark): a list row drawn with one count
+    and laid out with another would be misaligned. For text with no control characters
+    (`printable`, or normalised on one line), where an ASCII character takes one cell."""
+    if text.isascii():
+        return len(text)
+    return _rich_cells().cell_len(text)
+
+
+# The options are not keyword-only: CPython specialises calls to functions without keyword-only
+# parameters only, and that saves a tenth of the time of a call here.
+def truncate(text: str, width: int, flatten: bool = False, at_word: bool = False) -> str:
+    """`text` in at most `width` cells, ending with "…" when cut. The one shortener: the
+    article list calls it for every row it draws, so ASCII text takes a fast path.
+
+    flatten: first make each run of whitespace, line breaks too, one space (span texts, titles).
+    at_word: cut after the last whole word when that keeps more than half the width, and drop
+    the punctuation left before the ellipsis (titles).
+
+    A cut through a wide character leaves a space for the half that shows, so a text cut other
+    than at a word takes exactly `width` cells.
+    """
+    if flatten:
+        text = " ".join(text.split())
+    if width <= 0:
+        return ""
+    if text.isascii():  # a character is a cell (see `cells`)
+        if len(text) <= width:
+            return text
+        head = text[: width - 1]
+    else:
+        rich_cells = _rich_cells()
+        if rich_cells.cell_len(text) <= width:
+            return text
+        # Only the head can show, and rich measures a whole text grapheme by grapheme: a long
+        # title would cost several times a short one. A head of 2 * width characters is enough
+        # unless it is mostly zero-width marks.
+        head = text[: 2 * width]
+        if rich_cells.cell_len(head) < width - 1:
+            head = text
+        head = rich_cells.set_cell_size(head, width - 1)
+    if at_word:
+        space = head.rfind(" ")
+        if space > 0 and cells(head[:space]) > width // 2:
+            head = head[:space]
+        head = head.rstrip(_WORD_CUT_TRAILERS)
+    return head + "…"
 
 
 # --- tokenize ----------------------------------------------------------------------------------

@@ -11,10 +11,13 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from cooltui.tui.upstream.styles_cache import forget_styled_lines, styled_lines
+from cooltui.tui.upstream.widget import render_content_anew
+
 
 def painted(widget: Widget) -> dict[int, Strip]:
     """Each line as it was last painted (lines never in view were never painted)."""
-    return dict(widget._styles_cache._cache)
+    return styled_lines(widget)
 
 
 def stale_lines(widget: Widget) -> list[int]:
@@ -22,14 +25,13 @@ def stale_lines(widget: Widget) -> list[int]:
     too: pass `widget.vertical_scrollbar`)."""
     shown = painted(widget)
     assert shown, f"{widget} has not been painted"
-    widget._styles_cache.clear()
+    forget_styled_lines(widget)
     own_cache = getattr(widget, "_strips", None)
     if own_cache is not None:
         own_cache.clear()
     if type(widget).render_line is Widget.render_line:
         # A widget drawn by render(): its drawing is made anew from its state now.
-        widget._layout_cache.clear()
-        widget._render_content()
+        render_content_anew(widget)
     width, height = widget.outer_size
     # Through Textual's own styling, past any shortcut of the widget's (see scrolling.py).
     Widget.render_lines(widget, Region(0, 0, width, height))

@@ -17,7 +17,8 @@ from textual.pilot import Pilot
 
 from cooltui.model import Status
 from cooltui.query import ArticleFacts, ListRow, parse_query
-from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList, _truncate
+from cooltui.text import truncate
+from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList
 
 GROUPS = ("themes", "activity")
 STATUSES = list(Status)
@@ -370,6 +371,7 @@ async def test_an_empty_list_says_so() -> None:
         assert widget.highlighted_id == "a000000"
 
 
+@pytest.mark.upstream
 async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
     """Scrolling moves the drawn rows instead of drawing them again: none may be left stale,
     the highlight and a row whose status changed included; nor may the scrollbar, which is
@@ -389,6 +391,7 @@ async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
             assert stale_lines(widget.vertical_scrollbar) == [], key
 
 
+@pytest.mark.upstream
 async def test_rows_new_to_the_view_are_framed_as_textual_frames_them() -> None:
     """A page of new rows is framed with the border learned from a row Textual styled: the
     frame must follow the focus (the border's colour) and the size."""
@@ -421,7 +424,7 @@ async def test_rows_new_to_the_view_are_framed_as_textual_frames_them() -> None:
 @example(text="\u0301" * 60 + "abc" * 10, width=10)  # a head of zero-width marks
 def test_truncating_a_title_cuts_as_the_whole_text_would(text: str, width: int) -> None:
     """Titles are cut from their head only; the result is what cutting the whole text gives."""
-    cut = _truncate(text, width)
+    cut = truncate(text, width)
     whole = text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
     assert cut == whole
     assert cell_len(cut) <= width

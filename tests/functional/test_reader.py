@@ -3,7 +3,7 @@
 The reader draws each wrapped section from its own stretch of text and repaints only the lines a
 cursor move touches; both are shortcuts past TextArea, so both are checked against it: each
 section equals TextArea's own drawing of that line, and what is on screen after any key equals a
-fresh paint of the whole reader.
+fresh paint of the whole reader. Every test here is such a contract test (`pytest -m upstream`).
 """
 
 from __future__ import annotations
@@ -15,15 +15,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from painting import painted, stale_lines
 from textual.app import App, ComposeResult
-from textual.document._document import Document
-from textual.document._wrapped_document import WrappedDocument
 from textual.geometry import Region
 from textual.widgets import TextArea
-from textual.widgets.text_area import Selection
+from textual.widgets.text_area import Document, Selection, WrappedDocument
 
 from cooltui.model import Span
 from cooltui.scheme import load_scheme
-from cooltui.tui.reader import Reader, SlicedWrappedDocument
+from cooltui.text import TokenIndex
+from cooltui.tui.reader import Reader
+from cooltui.tui.upstream.styles_cache import forget_styled_lines
+from cooltui.tui.upstream.text_area import text_area_line
+from cooltui.tui.upstream.wrapped_document import SlicedWrappedDocument
+
+pytestmark = pytest.mark.upstream
 
 SCHEME = load_scheme()
 PARAGRAPH = (
@@ -50,13 +54,15 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         reader = self.query_one(Reader)
-        reader.show_article(TEXT, spans_of(TEXT), suggestions=(Span(0, 8, "ROLE", "Kapolsek"),))
+        reader.show_article(
+            TEXT, TokenIndex(TEXT), spans_of(TEXT), suggestions=(Span(0, 8, "ROLE", "Kapolsek"),)
+        )
         reader.focus()
 
 
 def textarea_lines(reader: Reader) -> list[list]:
     """Every visible line as TextArea itself draws it, with no cache of ours in the way."""
-    return [list(TextArea._render_line(reader, y)) for y in range(reader.size.height)]
+    return [list(text_area_line(reader, y)) for y in range(reader.size.height)]
 
 
 def reader_lines(reader: Reader) -> list[list]:
@@ -118,7 +124,7 @@ async def test_every_text_the_reader_loads_is_wrapped_by_slicing():
     async with app.run_test(size=(60, 16)):
         reader = app.query_one(Reader)
         assert isinstance(reader.wrapped_document, SlicedWrappedDocument)
-        reader.show_article(PARAGRAPH * 2, ())
+        reader.show_article(PARAGRAPH * 2, TokenIndex(PARAGRAPH * 2), ())
         assert isinstance(reader.wrapped_document, SlicedWrappedDocument)
         assert reader.wrapped_document.get_sections(0) == WrappedDocument.get_sections(
             reader.wrapped_document, 0
@@ -218,7 +224,7 @@ async def test_a_new_theme_recolours_the_reader_as_textarea_would():
             await pilot.pause()
             width, height = reader.outer_size
             ours = [list(s) for s in reader.render_lines(Region(0, 0, width, height))]
-            reader._styles_cache.clear()
+            forget_styled_lines(reader)
             reader._strips.clear()
             theirs = [list(s) for s in TextArea.render_lines(reader, Region(0, 0, width, height))]
             assert ours == theirs, theme

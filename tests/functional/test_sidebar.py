@@ -295,6 +295,7 @@ async def test_rich_colour_names_and_unknown_labels_and_values_render():
     assert label_style("#e5c07b").foreground.hex == "#E5C07B"
 
 
+@pytest.mark.upstream
 async def test_rows_on_screen_after_edits_and_hovers_equal_a_fresh_paint():
     """Rows repaint one by one after an edit: none may be left showing what it was."""
     app = SidebarApp(ANNOTATION)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+
+from cooltui.options import settings_from
 
 NAME = "list"
 HELP = "print the articles of the corpus with their titles, outlets, dates and sizes"
@@ -23,7 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cooltui.cli import settings_from
     from cooltui.meta import shorten
     from cooltui.text import ID_WIDTH, printable
 
@@ -89,28 +89,21 @@ def _table(
     widest: dict[int, int],
 ) -> Iterable[str]:
     """Columns padded to their widest cell, but at most `widest[column]` cells where given (one
-    long id must not pad every row); the `flexible` column gives way to fit `width`."""
-    widths = [max(_cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    long id must not pad every row); the `flexible` column gives way to fit `width`. The last
+    column (numbers) is aligned right."""
+    from cooltui.text import cells, truncate
+
+    widths = [max(cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for column, most in widest.items():
         widths[column] = min(widths[column], most)
     spare = width - (sum(widths) + 2 * (len(widths) - 1))
     if spare < 0:
         widths[flexible] = max(10, widths[flexible] + spare)
+    last = len(header) - 1
     for row in [header, *rows]:
-        cells = [_fit(cell, widths[i], numeric=i == len(row) - 1) for i, cell in enumerate(row)]
-        yield "  ".join(cells).rstrip()
-
-
-def _cells(text: str) -> int:
-    """Terminal cells of a string: wide (East Asian) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _fit(text: str, width: int, *, numeric: bool) -> str:
-    if _cells(text) > width:
-        text = text[:width]  # every character takes a cell or two: the rest cannot show
-        while _cells(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    pad = " " * (width - _cells(text))
-    return pad + text if numeric else text + pad
+        line = []
+        for column, cell in enumerate(row):
+            shown = truncate(cell, widths[column])
+            pad = " " * (widths[column] - cells(shown))
+            line.append(pad + shown if column == last else shown + pad)
+        yield "  ".join(line).rstrip()

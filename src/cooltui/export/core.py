@@ -24,7 +24,7 @@ from cooltui.export.record import DocLabels, Record, Writer
 from cooltui.memory import gc_paused
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme
-from cooltui.text import TokenIndex, printable
+from cooltui.text import TokenIndex, printable, truncate
 
 ONLY = ("done", "all")
 SHOWN_PROBLEMS = 15
@@ -488,6 +488,4 @@ def _show(span: Span) -> str:
 
 def _quote(text: str, width: int = 40) -> str:
     """A short, one-line repr of a piece of text."""
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return repr(text)
+    return repr(truncate(text, width))

@@ -251,9 +251,12 @@ class _NoteArea(TextArea):
     pasted or read with an escape sequence in it would drive the terminal: it is cleaned as an
     article's text is, keeping its lines and tabs, before it shows."""
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # TextArea's own handler would insert the text as it came
-        await super()._on_paste(events.Paste(normalise(event.text)))
+        # Inserted as that handler does it, through TextArea's public API.
+        pasted = normalise(event.text)
+        result = self.replace(pasted, *self.selection, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
 
 
 class NoteEditor(ModalScreen[str | None]):

@@ -15,12 +15,11 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import expand_text_tabs_from_widths
-from textual.geometry import Region, clamp
+from textual.geometry import Region
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.widgets import Static, TextArea
@@ -30,9 +29,18 @@ from cooltui.corpus import Article
 from cooltui.edits import SpanIndex, span_changes
 from cooltui.meta import shorten
 from cooltui.model import Span
-from cooltui.scheme import DEFAULT_APP_KEYS, Scheme
-from cooltui.text import ID_WIDTH, TokenIndex, printable
+from cooltui.scheme import Scheme
+from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
+from cooltui.tui.bindings import bindings_for
 from cooltui.tui.scrolling import KeepsScrolledLines
+from cooltui.tui.upstream.text_area import (
+    SlicedTextArea,
+    draws_cursor,
+    render_lines_past_text_area,
+    text_area_theme,
+)
+from cooltui.tui.upstream.widget import border_subtitle, set_border_subtitle
+from cooltui.tui.upstream.wrapped_document import screen_lines, screen_row
 
 Location = tuple[int, int]
 
@@ -40,6 +48,9 @@ Mark = tuple[int, int, int, Style]
 """A styled stretch of a text line: layer (suggestions 0, under spans 1), start, end, style."""
 
 _MARK_ORDER = itemgetter(0, 1, 2)
+
+SPAN_TEXT_WIDTH = 40
+"""Cells of a span's text the bottom border shows when the cursor is on the span."""
 
 REPAINT_ALL_OVER = 32
 """A change to more spans than this (a new article, accepting all) repaints the whole reader
@@ -72,23 +83,7 @@ class ArticleHeading(Static):
         self.update(Content.assemble(title, "\n", (printable(facts), "dim not bold"), note))
 
 
-class SlicedWrappedDocument(WrappedDocument):
-    """TextArea's wrapped text, cutting a line into its wrapped sections by slicing.
-
-    TextArea builds a rich Text of the whole line and divides it, a Text per section, on every
-    cursor move up or down: two milliseconds for a paragraph of a few thousand characters, and
-    scraped articles often are one paragraph. The reader's text is normalised, with no control
-    codes for rich to strip, so the slices are the same sections.
-    """
-
-    def get_sections(self, line_index: int) -> list[str]:
-        line = self.document[line_index]
-        offsets = self._wrap_offsets[line_index]
-        starts, ends = [0, *offsets], [*offsets, len(line)]
-        return [line[start:end] for start, end in zip(starts, ends, strict=True)]
-
-
-class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
+class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
     """The article text, read-only, with spans styled in their labels' colours."""
 
     DEFAULT_CSS = """
@@ -103,55 +98,9 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
     """
 
     # A viewer, not an editor (inherit_bindings=False): none of TextArea's editing keys
-    # (delete, ctrl+z, ctrl+w...), which would shadow the app's own bindings on those keys.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(key, action, description, show=False, id=f"reader.{action}")
-            for key, action, description in (
-                ("up", "cursor_up", "Up"),
-                ("down", "cursor_down", "Down"),
-                ("left", "cursor_left", "Left"),
-                ("right", "cursor_right", "Right"),
-                ("ctrl+left", "cursor_word_left", "Word left"),
-                ("ctrl+right", "cursor_word_right", "Word right"),
-                ("home", "cursor_line_start", "Line start"),
-                ("end", "cursor_line_end", "Line end"),
-                ("pageup", "cursor_page_up", "Page up"),
-                ("pagedown", "cursor_page_down", "Page down"),
-                ("ctrl+home", "text_start", "Start of text"),
-                ("ctrl+end", "text_end", "End of text"),
-                ("ctrl+c", "copy", "Copy"),
-            )
-        ),
-        *(
-            Binding(key, f"{action}(True)", description, show=False, id=f"reader.select_{name}")
-            for key, action, name, description in (
-                ("shift+up", "cursor_up", "up", "Select up"),
-                ("shift+down", "cursor_down", "down", "Select down"),
-                ("shift+left", "cursor_left", "left", "Select left, by token"),
-                ("shift+right", "cursor_right", "right", "Select right, by token"),
-                ("ctrl+shift+left", "cursor_word_left", "word_left", "Select word left"),
-                ("ctrl+shift+right", "cursor_word_right", "word_right", "Select word right"),
-                ("shift+home", "cursor_line_start", "line_start", "Select to line start"),
-                ("shift+end", "cursor_line_end", "line_end", "Select to line end"),
-            )
-        ),
-        # Here, not on the app: the screen's own tab (focus next) would shadow the app's.
-        Binding(
-            DEFAULT_APP_KEYS["next_span"],
-            "app.next_span",
-            "Next span",
-            show=False,
-            id="app.next_span",
-        ),
-        Binding(
-            DEFAULT_APP_KEYS["previous_span"],
-            "app.previous_span",
-            "Previous span",
-            show=False,
-            id="app.previous_span",
-        ),
-    ]
+    # (delete, ctrl+z, ctrl+w...), which would shadow the app's own bindings on those keys. Its
+    # moves and selections, and the app's tab and shift+tab, come from cooltui.keys.
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("reader")
 
     # TextArea repaints all of itself for every cursor move; the watcher below repaints just
     # the lines whose share of the selection changed.
@@ -161,16 +110,6 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
 
     snap: reactive[bool] = reactive(True)
     """Selections grow and shrink by whole tokens; off is character mode."""
-
-    @property
-    def wrapped_document(self) -> WrappedDocument:
-        return self._wrapped_document
-
-    @wrapped_document.setter
-    def wrapped_document(self, wrapped: WrappedDocument) -> None:
-        # TextArea makes a new one for each text it loads; it becomes ours, state and all.
-        wrapped.__class__ = SlicedWrappedDocument
-        self._wrapped_document = wrapped
 
     def __init__(self, scheme: Scheme, *, id: str | None = None) -> None:
         super().__init__(
@@ -209,9 +148,13 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
     # Content
 
     def show_article(
-        self, text: str, spans: Sequence[Span], suggestions: Sequence[Span] = ()
+        self,
+        text: str,
+        tokens: TokenIndex,
+        spans: Sequence[Span],
+        suggestions: Sequence[Span] = (),
     ) -> None:
-        """Show a new article with the cursor at the start of its text."""
+        """Show a new article, cut into `tokens`, with the cursor at the start of its text."""
         self.load_text(text)
         starts = [0]
         find = text.find
@@ -220,7 +163,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
             starts.append(index + 1)
             index = find("\n", index + 1)
         self._line_starts = starts
-        self.tokens = TokenIndex(text)
+        self.tokens = tokens
         self._strips.clear()
         self._span_pieces.clear()
         self.spans = self.suggestions = ()
@@ -256,8 +199,9 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
 
     def _refresh_range(self, start: int, end: int) -> None:
         """Repaint the screen lines that show the text from `start` to `end`, if in view."""
+        wrapped = self.wrapped_document
         self._refresh_rows(
-            self._screen_row(self.location_of(start)), self._screen_row(self.location_of(end))
+            screen_row(wrapped, self.location_of(start)), screen_row(wrapped, self.location_of(end))
         )
 
     def _refresh_rows(self, first: int, last: int) -> None:
@@ -296,12 +240,13 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         """
         scroll_x, scroll_y = self.scroll_offset
         wrapped = self.wrapped_document
-        if wrapped._offset_to_line_info is not self._wrap_info:
+        lines = screen_lines(wrapped)
+        if lines is not self._wrap_info:
             # TextArea wrapped the text anew (resize, new text): every cached line is stale.
-            self._wrap_info = wrapped._offset_to_line_info
+            self._wrap_info = lines
             self._strips.clear()
         try:
-            row, section = wrapped._offset_to_line_info[scroll_y + y]
+            row, section = lines[scroll_y + y]
         except IndexError:
             return super().render_line(y)
         offsets = wrapped.get_offsets(row)
@@ -342,7 +287,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         stretch of the line alone: TextArea styles and renders the whole line for each of its
         sections, which costs a millisecond a section on paragraphs of thousands of characters.
         """
-        theme = self._theme
+        theme = text_area_theme(self)
         line = self.document[row]
         at_line_end = last >= len(line)
         section = Text(line[first:last], end="", no_wrap=True)
@@ -372,7 +317,7 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         cursor_row, cursor_column = cursor
         cursor_style = theme.cursor_style if theme else None
         on_this_line = cursor_row == row and (cursor_column < last or at_line_end)
-        if on_this_line and cursor_style and self._draw_cursor:
+        if on_this_line and cursor_style and draws_cursor(self):
             stylize(cursor_style, cursor_column, cursor_column + 1)
         if "\t" in section.plain:
             before = line.count("\t", 0, first)
@@ -386,25 +331,17 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         has_base = theme is not None and theme.base_style is not None
         return strip.apply_style(theme.base_style if has_base else self.rich_style)
 
-    def _watch_selection(self, previous: Selection, selection: Selection) -> None:
-        super()._watch_selection(previous, selection)
+    def watch_selection(self, previous: Selection, selection: Selection) -> None:
+        # Textual calls TextArea's own watcher (_watch_selection) first, which scrolls the
+        # cursor into view: the rows below are where the lines are on screen after that.
         # With the anchor kept, only the stretch the cursor crossed changed; otherwise the old
         # selection and the new one both repaint.
         ends = (previous.end, selection.end)
         if previous.start != selection.start:
             ends += (previous.start, selection.start)
-        rows = [self._screen_row(location) for location in ends]
-        self._refresh_rows(min(rows), max(rows))
-
-    def _screen_row(self, location: Location) -> int:
-        """The wrapped (screen) line of a location in the whole text."""
         wrapped = self.wrapped_document
-        rows = wrapped._line_index_to_offsets
-        if not rows:
-            return 0
-        row, column = location
-        row = clamp(row, 0, len(rows) - 1)
-        return rows[row][bisect_right(wrapped.get_offsets(row), column)]
+        rows = [screen_row(wrapped, location) for location in ends]
+        self._refresh_rows(min(rows), max(rows))
 
     def notify_style_update(self) -> None:
         self._strips.clear()
@@ -414,10 +351,11 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
     def render_lines(self, crop: Region) -> list[Strip]:
         # TextArea reads its theme's colours from the CSS on every frame (about 0.5 ms); they
         # change only when the styles do, which notify_style_update says.
-        if self._theme_css_stale and self._theme is not None:
-            self._theme.apply_css(self)
+        theme = text_area_theme(self)
+        if self._theme_css_stale and theme is not None:
+            theme.apply_css(self)
             self._theme_css_stale = False
-        return super(TextArea, self).render_lines(crop)
+        return render_lines_past_text_area(self, crop)
 
     def get_line(self, line_index: int) -> Text:
         line = Text(self.document.get_line(line_index), end="", no_wrap=True)
@@ -568,12 +506,13 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
         span = self.span_at(offset) or self._span_index.ending_at(offset)
         mode = "" if self.snap else "character mode · "
         if span is not None:
-            self._say(f"{mode}{span.label}: {_short(span.text)}")
+            self._say(f"{mode}{span.label}: {truncate(span.text, SPAN_TEXT_WIDTH, flatten=True)}")
             return
         suggestion = self.suggestion_at(offset)
         if suggestion is not None:
             self._say(
-                f"{mode}suggested {suggestion.label}: {_short(suggestion.text)} (enter accepts)"
+                f"{mode}suggested {suggestion.label}: "
+                f"{truncate(suggestion.text, SPAN_TEXT_WIDTH, flatten=True)} (enter accepts)"
             )
             return
         self._say(mode.removesuffix(" · "))
@@ -581,9 +520,10 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
     def _say(self, text: str) -> None:
         """Show `text` in the bottom border, repainting that border line only: setting
         border_subtitle repaints the whole reader, a frame's worth on a long article."""
-        if self._border_subtitle is not None and self._border_subtitle.plain == text:
+        shown = border_subtitle(self)
+        if shown is not None and shown.plain == text:
             return
-        self._border_subtitle = Content(text)
+        set_border_subtitle(self, Content(text))
         # Dirty regions are given relative to the content, which the border and padding offset.
         left, top = self.content_offset
         width, height = self.outer_size
@@ -591,8 +531,3 @@ class Reader(TextArea, KeepsScrolledLines, inherit_bindings=False):
 
     def watch_snap(self) -> None:
         self._show_span_at_cursor()
-
-
-def _short(text: str, width: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

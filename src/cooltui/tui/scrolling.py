@@ -26,6 +26,9 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from cooltui.tui.upstream.styles_cache import clean_styled_lines, keep_styled_line, styled_line
+from cooltui.tui.upstream.widget import vertical_scrollbar
+
 EIGHTHS = 8
 """The steps of a cell the scrollbar draws its thumb in (by its block characters)."""
 
@@ -98,53 +101,40 @@ class KeepsScrolledLines(ScrollView):
         super().notify_style_update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        styled = self._styles_cache
         frame, width = self._frame, self.outer_size.width  # lines are styled border and all
         if frame is not None:
-            cache, dirty = styled._cache, styled._dirty_lines
             for y in range(max(crop.y, frame.top), min(crop.bottom, frame.bottom)):
-                if y in dirty or y not in cache:
+                if styled_line(self, y) is None:
                     content = self.render_line(y - frame.top)
                     if (content.cell_length, width) != (frame.width, frame.cells):
                         # Resized, or a scrollbar came or went: learn the frame again.
                         self._frame = frame = None
                         break
-                    cache[y] = frame.around(content)
-                    dirty.discard(y)
+                    keep_styled_line(self, y, frame.around(content))
         strips = super().render_lines(crop)
         if frame is None:
             gutter = self.styles.gutter
             rows = range(gutter.top, self.outer_size.height - gutter.bottom)
             y = max(crop.y, rows.start)
-            if y < min(crop.bottom, rows.stop):  # styled by Textual just now
+            styled = styled_line(self, y) if y < min(crop.bottom, rows.stop) else None
+            if styled is not None:  # styled by Textual just now
                 content = self.render_line(y - rows.start)
-                self._frame = _Frame.learned(rows, styled._cache[y], content)
+                self._frame = _Frame.learned(rows, styled, content)
         return strips
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        # Textual's own property, making a ThumbScrollBar instead of a ScrollBar.
-        if self._vertical_scrollbar is None:
-            bar = ThumbScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+        return vertical_scrollbar(self, ThumbScrollBar)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         # Lines changed since the last frame must be drawn anew wherever they move to.
-        styled = self._styles_cache
-        clean = styled._cache.keys() - styled._dirty_lines
+        clean = clean_styled_lines(self)
         super().watch_scroll_y(old_value, new_value)  # marks every line for repainting
         shift = round(new_value) - round(old_value)
         if not shift:
             return
         top = self.content_offset.y
         rows = range(top, top + self.size.height)
-        moved = {
-            y: styled._cache[y + shift] for y in rows if y + shift in rows and y + shift in clean
-        }
-        styled._cache.update(moved)
-        styled._dirty_lines.difference_update(moved)
+        for y in rows:
+            if y + shift in rows and y + shift in clean:
+                keep_styled_line(self, y, clean[y + shift])

@@ -7,8 +7,6 @@ edit, and the sidebar only re-renders the sections whose input changed.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import ClassVar, NamedTuple
@@ -28,10 +26,10 @@ from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cooltui.edits import span_changes
-from cooltui.model import SPAN_ORDER, Annotation, Span
+from cooltui.model import Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme
-from cooltui.text import printable
+from cooltui.span_groups import SpanGroups
+from cooltui.text import printable, truncate
 
 SUGGESTED_MARK = "✦"
 
@@ -71,8 +69,7 @@ def first_key(keys: str) -> str:
 @lru_cache(maxsize=8192)
 def one_line(text: str, limit: int = _SPAN_TEXT_MAX) -> str:
     """A span's text on one line: whitespace runs (line breaks too) become one space."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
+    return truncate(text, limit, flatten=True)
 
 
 def value_rows(
@@ -335,14 +332,9 @@ class Sidebar(Vertical):
         # The spans section's rows of each label, kept between edits: an edit regroups only
         # the labels of the spans it added or removed, not all thousand spans.
         self._label_rows: dict[str, list[Row]] = {}
-        self._grouped: tuple[Span, ...] = ()
-        self._by_text: dict[str, dict[str, list[Span]]] = {}
-        """The spans grouped per label, then per text as shown (each list in text order): an
-        edit regroups the labels it touched without a walk over their spans."""
-        self._counts: Counter[str] = Counter()
-        """How many spans each label has."""
-        self._firsts: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
-        """Per label, its texts in the order they first occur (keyed on their first span)."""
+        self._groups = SpanGroups(one_line)
+        """The spans grouped per label, then per text as a row shows it: an edit regroups the
+        labels it touched without a walk over their spans."""
         self._article_id: str | None = None
         self.show(None)
 
@@ -432,26 +424,7 @@ class Sidebar(Vertical):
         return Content.styled(label, label_style(found.color) if found else "bold")
 
     def _span_rows(self, spans: Sequence[Span]) -> list[Row]:
-        dropped, added = span_changes(self._grouped, spans)
-        self._grouped = tuple(spans)
-        for span in dropped:
-            text = one_line(span.text)
-            same = self._by_text[span.label][text]
-            first = same[0]
-            at = bisect_left(same, SPAN_ORDER(span), key=SPAN_ORDER)
-            while same[at] is not span:  # spans with the same offsets and label: by identity
-                at += 1
-            del same[at]
-            self._counts[span.label] -= 1
-            self._first_moved(span.label, text, first, same)
-        for span in added:
-            text = one_line(span.text)
-            same = self._by_text.setdefault(span.label, {}).setdefault(text, [])
-            first = same[0] if same else None
-            insort(same, span, key=SPAN_ORDER)
-            self._counts[span.label] += 1
-            self._first_moved(span.label, text, first, same)
-        for label in {span.label for span in dropped + added}:
+        for label in self._groups.update(spans):
             self._label_rows[label] = self._label_group(label)
         rows: list[Row] = [(Content.styled(f"spans ({len(spans)})", "bold underline"), None)]
         if not spans:
@@ -463,38 +436,23 @@ class Sidebar(Vertical):
             rows.extend(self._label_rows.get(label, ()))
         return rows
 
-    def _first_moved(self, label: str, text: str, first: Span | None, same: list[Span]) -> None:
-        """Keep the label's texts in first-occurrence order after `text`'s spans changed from
-        starting with `first` (None: it had none) to `same`."""
-        if same and same[0] is first:
-            return
-        firsts = self._firsts.setdefault(label, [])
-        if first is not None:
-            del firsts[bisect_left(firsts, (SPAN_ORDER(first), text))]
-        if same:
-            insort(firsts, (SPAN_ORDER(same[0]), text))
-        else:
-            del self._by_text[label][text]
-
     def _regroup_from_scratch(self) -> None:
         """Forget the grouping: the next spans shown are grouped anew (another article)."""
         self._label_rows.clear()
-        self._grouped = ()
-        self._by_text.clear()
-        self._counts.clear()
-        self._firsts.clear()
+        self._groups.clear()
 
     def _label_group(self, label: str) -> list[Row]:
         """A label's heading with its count, then its first TEXTS_PER_LABEL distinct texts (in
         the order they first occur)."""
-        count, texts = self._counts[label], self._by_text.get(label, {})
+        count = self._groups.count(label)
         if not count:
             return []
         rows: list[Row] = [(Content.assemble(self._label_name(label), f" ({count})"), None)]
-        shown = [(text, texts[text]) for _, text in self._firsts[label][:TEXTS_PER_LABEL]]
-        rows.extend((_span_row(text, len(same)), tuple(same)) for text, same in shown)
-        if len(texts) > len(shown):
-            more = f"  … {len(texts) - len(shown)} more (tab walks through every span)"
+        shown = self._groups.texts(label, TEXTS_PER_LABEL)
+        rows.extend((_span_row(text, len(same)), same) for text, same in shown)
+        hidden = self._groups.distinct(label) - len(shown)
+        if hidden:
+            more = f"  … {hidden} more (tab walks through every span)"
             rows.append((Content.styled(more, "dim"), None))
         return rows
 
