@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Collection
 
 import pytest
@@ -199,16 +198,11 @@ def test_select_gives_the_indices_of_matching_rows_in_order() -> None:
     assert parse_query("", GROUPS).select(rows) == [0, 1, 2]
 
 
-def test_selecting_100k_rows_by_a_title_word_is_fast() -> None:
+def test_selecting_100k_rows_by_a_title_word_finds_each_match() -> None:
+    """(Its speed is bench/article_list.py's list_filter_title: timed tests fail on busy machines.)"""
     rows = [row(f"Kapolsek Minas hadiri silaturahmi nomor {i}", id=f"a{i}") for i in range(100_000)]
-    query = parse_query("nomor 4242", GROUPS)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        found = query.select(rows)
-        best = min(best, time.perf_counter() - start)
+    found = parse_query("nomor 4242", GROUPS).select(rows)
     assert [rows[i].id for i in found] == [f"a{i}" for i in range(100_000) if "4242" in str(i)]
-    assert best < 0.05, f"{best * 1000:.0f} ms"
 
 
 def test_the_module_is_headless() -> None:
