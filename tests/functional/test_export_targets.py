@@ -87,16 +87,6 @@ def is_fifo(path: Path) -> bool:
     return stat.S_ISFIFO(path.lstat().st_mode)
 
 
-def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", ""])
-    child.wait()
-    try:
-        os.kill(child.pid, 0)
-    except ProcessLookupError:
-        return child.pid
-    pytest.skip("the pid of a finished child was taken again at once")
-
-
 def touch(path: Path, size: int, age: float) -> Path:
     path.write_bytes(b"x" * size)
     os.utime(path, (time.time() - age, time.time() - age))
@@ -220,12 +210,12 @@ def test_a_dangling_symlink_makes_the_file_it_names(store, tmp_path, capsys):
     assert nowhere.is_symlink()
 
 
-def test_suggest_shares_the_writer_and_its_cleaning(tmp_path, capsys):
+def test_suggest_shares_the_writer_and_its_cleaning(tmp_path, capsys, dead_pid):
     real = tmp_path / "real"
     real.mkdir()
     link = tmp_path / "suggestions.jsonl"
     link.symlink_to(real / "s.jsonl")
-    touch(real / f".s.jsonl.{dead_pid()}.abcd1234.tmp", 10, 60)  # beside the target
+    touch(real / f".s.jsonl.{dead_pid}.abcd1234.tmp", 10, 60)  # beside the target
     args = ["suggest", "--corpus", str(SEEDS), "--store", str(tmp_path), "--jobs", "1"]
     assert main([*args, "-o", str(link)]) == 0
     assert link.is_symlink() and ids((real / "s.jsonl").read_bytes())
@@ -262,8 +252,8 @@ def test_a_link_to_dev_stdout_writes_to_stdout(store, tmp_path, stdout):
     )
 
 
-def test_leftovers_of_killed_exports_are_removed_and_reported(store, tmp_path, capsys):
-    dead = dead_pid()
+def test_leftovers_of_killed_exports_are_removed_and_reported(store, tmp_path, capsys, dead_pid):
+    dead = dead_pid
     out = tmp_path / "out.jsonl"
     touch(tmp_path / f".out.jsonl.{dead}.abcd1234.tmp", 1000, 60)
     workers = tmp_path / f".out.jsonl.{dead}.efgh5678.parts"

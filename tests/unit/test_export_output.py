@@ -6,8 +6,6 @@ import fcntl
 import os
 import re
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -33,16 +31,6 @@ def locked(path: Path) -> bool:
 
 def names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
-
-
-def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", ""])
-    child.wait()
-    try:
-        os.kill(child.pid, 0)
-    except ProcessLookupError:
-        return child.pid
-    pytest.skip("the pid of a finished child was taken again at once")
 
 
 def touch(path: Path, size: int = 10, age: float = 60) -> Path:
@@ -99,8 +87,8 @@ def test_an_aborted_fifo_stays_a_fifo(tmp_path):
     assert stat.S_ISFIFO(fifo.lstat().st_mode) and names(tmp_path) == ["fifo"]
 
 
-def test_only_unmistakable_leftovers_of_dead_exports_go(tmp_path):
-    dead = dead_pid()
+def test_only_unmistakable_leftovers_of_dead_exports_go(tmp_path, dead_pid):
+    dead = dead_pid
     gone = [
         touch(tmp_path / f".out.jsonl.{dead}.abcd1234.tmp"),
         touch(tmp_path / ".out.jsonl.abcd1234.tmp", age=2 * DAY),
