@@ -390,13 +390,14 @@ class TestReadOnly:
         assert [s.label for s in saved(tmp_path, FIRST).spans] == ["MEDIA"]
 
     @staticmethod
-    async def refusal_after_a_label_key(app: CoolApp) -> str:
-        """Press a label key in a read-only app: the notice it gives, nothing saved."""
+    async def refusal_after_a_label_key(app: CoolApp, key: str = "p") -> str:
+        """Press a label key (or another edit's) in a read-only app: the one notice it gives,
+        and nothing saved."""
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             assert app.store.read_only
             top = str(app.query_one("#top").render())
-            await pilot.press("p")
+            await pilot.press(key)
             await pilot.pause()
             assert app.annotation is None or not app.annotation.spans
             notices = [str(n.message) for n in app._notifications]
@@ -410,6 +411,12 @@ class TestReadOnly:
             build_app(settings(tmp_path, seeds), read_only=True)
         )
         assert "read-only (opened with --read-only): nothing is changed" in shown
+
+    async def test_accept_all_in_read_only_says_only_that_it_is_refused(self, tmp_path, seeds):
+        Store.open(tmp_path / "ann", "alice").close()
+        app = build_app(settings(tmp_path, seeds), read_only=True)
+        shown = await self.refusal_after_a_label_key(app, key="A")
+        assert "nothing is changed" in shown and "accepted" not in shown
 
     async def test_a_store_that_cannot_be_written_opens_read_only_and_says_why(
         self, tmp_path, seeds, monkeypatch

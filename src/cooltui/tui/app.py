@@ -396,13 +396,15 @@ class CoolApp(App[None]):
 
     # Saving: every change goes through the session, which refuses it with a message
 
-    def _edit(self, make: Edit) -> None:
+    def _edit(self, make: Edit) -> bool:
+        """Make an edit through the session; False (and a warning) when it is refused."""
         try:
             focus = self.session.edit(make)
         except (EditRefused, SessionRefused) as error:
             self._warn(error, timeout=4)
-            return
+            return False
         self._edited(focus)
+        return True
 
     def _edited(self, focus: Span | None = None) -> None:
         """Show what an edit of the open article made."""
@@ -487,8 +489,8 @@ class CoolApp(App[None]):
             self.notify("no suggestions to accept", timeout=2)
             return
         # One edit, so that one undo takes them all back.
-        self._edit(lambda a: (a.with_spans((*a.spans, *offered)), None))
-        self.notify(f"accepted {len(offered)} suggestions", timeout=2)
+        if self._edit(lambda a: (a.with_spans((*a.spans, *offered)), None)):
+            self.notify(f"accepted {len(offered)} suggestions", timeout=2)
 
     def action_toggle_suggestions(self) -> None:
         shown = self.session.suggestions_shown = not self.session.suggestions_shown
