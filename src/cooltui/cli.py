@@ -64,7 +64,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 def main(argv: list[str] | None = None) -> int:
     try:
         parser, modules = build_parser()
-        args = parser.parse_args(argv)
+        given = sys.argv[1:] if argv is None else argv
+        try:
+            args = parser.parse_args(given)
+        except UsageError as error:
+            raise _unknown_option(parser, given) or error from None
         if args.command is None:
             return _launch_app(args)
         return modules[args.command].run(args)
@@ -85,6 +89,33 @@ def main(argv: list[str] | None = None) -> int:
             f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)"
         )
         return 70
+
+
+def _unknown_option(parser: argparse.ArgumentParser, given: list[str]) -> UsageError | None:
+    """A misspelt option named as such: argparse would complain about what follows it instead
+    (`cooltui --corpsu seeds` said 'seeds' is no command)."""
+    known = _option_strings(parser)
+    for word in given:
+        if word == "--":
+            break
+        name = word.split("=", 1)[0]
+        number = name[1:].replace(".", "", 1).isdigit()  # a value, as in --max-article-mb -1
+        # A prefix of a known option is argparse's abbreviation of it, not a misspelling.
+        if name.startswith("-") and not number and not any(o.startswith(name) for o in known):
+            return UsageError(f"unknown option {name}; see `cooltui --help`")
+    return None
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option of the parser and of its commands' parsers. (argparse lists them only in
+    its private _actions.)"""
+    found: set[str] = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                found |= _option_strings(command)
+    return found
 
 
 def _launch_app(args: argparse.Namespace) -> int:

@@ -50,6 +50,10 @@ class Settings:
             raise UsageError(f"{error} (--annotator NAME or ${ANNOTATOR_ENV})") from None
         if max_article_mb is not None and not max_article_mb > 0:
             raise UsageError("--max-article-mb must be a positive number of megabytes")
+        if scheme is not None:
+            # Checked here, so that every command refuses a --scheme it cannot read, also those
+            # that never use it (a typo would otherwise pass unnoticed until the next export).
+            load_scheme(scheme)
         return cls(
             corpus_paths=tuple(corpus or default_corpus_paths()),
             store_dir=store or DEFAULT_STORE,

@@ -129,7 +129,7 @@ def test_several_corpus_paths(tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--bogus"], 2, "cooltui: unrecognized arguments: --bogus; see `cooltui --help`"),
+        (["--bogus"], 2, "cooltui: unknown option --bogus; see `cooltui --help`"),
         (["list", "--corpus", "/no/such/dir"], 1, "cooltui: /no/such/dir: no such file or folder"),
         (["list", "--max-article-mb", "-1"], 2, "--max-article-mb must be a positive number"),
         (["list", "--annotator", "../x"], 2, "annotator name '../x' must be 1-64 letters"),
@@ -220,3 +220,31 @@ def test_headless_modules_never_import_textual():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--corpsu", "seeds", "list"], "--corpsu"),
+        (["list", "--jsnol"], "--jsnol"),
+        (["export", "--formt=conll"], "--formt"),
+        (["--max-article-mb", "-1", "list", "--nope"], "--nope"),
+    ],
+)
+def test_a_misspelt_option_names_itself(args, named, capsys):
+    assert main(args) == 2
+    assert capsys.readouterr().err == f"cooltui: unknown option {named}; see `cooltui --help`\n"
+
+
+def test_an_abbreviated_option_still_works(capsys):
+    assert main(["list", "--js"]) == 0
+    assert capsys.readouterr().out.startswith('{"id":')
+
+
+@pytest.mark.parametrize("command", [["list"], ["export", "-o", "-"], ["suggest", "-o", "-"]])
+def test_every_command_refuses_a_missing_scheme(command, tmp_path, capsys):
+    missing = tmp_path / "nope.toml"
+    assert main([*command, "--scheme", str(missing)]) == 1
+    assert capsys.readouterr().err == (
+        f"cooltui: {missing}: no such scheme file; check the --scheme path\n"
+    )
