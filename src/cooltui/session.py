@@ -25,6 +25,11 @@ from cooltui.text import TokenIndex
 IDLE_SECONDS = 300
 """A pause longer than this between two edits is not counted as time spent on the article."""
 
+PACE_AFTER_DONE = 3
+PACE_AFTER_SECONDS = 300
+"""The pace (done per active hour) means something, and is shown, only after this many
+articles done this session and this much active time."""
+
 Clock = Callable[[], float]
 """Seconds from any fixed point (time.monotonic); tests pass their own."""
 
@@ -60,8 +65,8 @@ class Restored:
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """The header's figures: articles done of the corpus, and done per hour this session (None
-    until one is done)."""
+    """The header's figures: the corpus's articles done, of all of them; and the articles done
+    this session per hour of active time (None until it means something: PACE_AFTER_*)."""
 
     done: int
     total: int
@@ -93,7 +98,12 @@ class Session:
         self._clock = clock
         self._position = {article.id: index for index, article in enumerate(corpus)}
         self.statuses: dict[str, Status] = store.statuses()
-        self._done = sum(1 for status in self.statuses.values() if status is Status.DONE)
+        self._done = sum(
+            1
+            for article_id, status in self.statuses.items()
+            if status is Status.DONE and article_id in self._position
+        )
+        """Done articles of this corpus: the store may hold records of articles of others."""
         self.stale: set[str] = {
             article_id
             for article_id, sha in store.text_shas().items()
@@ -108,8 +118,11 @@ class Session:
         self.suggestions_shown = True
         self._offer = Offer(())
         """What of the suggestions is on offer, kept up to date edit by edit."""
-        self._started = self._last_edit = clock()
-        self._done_here = 0
+        self._last_edit = clock()
+        self._active = 0.0
+        """Seconds of this session's edits, counted as an article's time spent is."""
+        self._done_here: set[str] = set()
+        """Articles marked done this session (some may have been undone since)."""
 
     # Articles and navigation
 
@@ -203,6 +216,7 @@ class Session:
         now = self._clock()
         spent = min(now - self._last_edit, IDLE_SECONDS)
         self._last_edit = now
+        self._active += spent
         if annotation.status is Status.TODO:
             annotation = annotation.with_status(Status.IN_PROGRESS)
         annotation = annotation.touched(seconds=spent)
@@ -215,7 +229,7 @@ class Session:
         annotation = self._open_annotation()
         self.commit(annotation.with_status(status))
         if status is Status.DONE:
-            self._done_here += 1
+            self._done_here.add(annotation.article_id)
         return self.next_unfinished(after=annotation.article_id)
 
     def toggle_flag(self) -> bool:
@@ -267,7 +281,8 @@ class Session:
 
     def _note_status(self, article_id: str, status: Status) -> None:
         before = self.statuses.get(article_id, Status.TODO)
-        self._done += (status is Status.DONE) - (before is Status.DONE)
+        if article_id in self._position:
+            self._done += (status is Status.DONE) - (before is Status.DONE)
         self.statuses[article_id] = status
 
     # Suggestions
@@ -287,8 +302,10 @@ class Session:
     # Counts and the list's filter
 
     def counts(self) -> Counts:
-        hours = (self._clock() - self._started) / 3600
-        per_hour = self._done_here / hours if self._done_here and hours > 0 else None
+        done = sum(1 for i in self._done_here if self.statuses.get(i) is Status.DONE)
+        per_hour = None
+        if done >= PACE_AFTER_DONE and self._active >= PACE_AFTER_SECONDS:
+            per_hour = done / (self._active / 3600)
         return Counts(self._done, len(self.corpus), per_hour)
 
     def facts(self, article_id: str) -> ArticleFacts | None:

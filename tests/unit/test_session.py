@@ -154,13 +154,41 @@ def test_opening_an_article_restarts_its_clock(session: Session, clock: Clock) -
     assert session.annotation is not None and session.annotation.seconds == pytest.approx(10)
 
 
-def test_the_pace_is_done_articles_per_hour_of_the_session(session: Session, clock: Clock) -> None:
+def test_the_pace_shows_after_three_done_and_five_active_minutes(
+    session: Session, clock: Clock
+) -> None:
+    """Done articles per hour of active time (pauses capped), and only once it means something;
+    an article undone from done no longer counts."""
+    for article_id, minutes in ((FIRST, 1), (SECOND, 2), (THIRD, 1)):
+        session.open(article_id)
+        clock.now += 60 * minutes
+        session.finish(Status.DONE)
+    assert session.counts().per_hour is None  # three done, but four minutes of work
+    session.open(FOURTH)
+    clock.now += 3600  # a long pause: five minutes of it count
+    session.set_note("back")
+    assert session.counts().per_hour == pytest.approx(3 / (9 / 60))
+    session.undo()  # the note
+    session.undo()  # THIRD back from done
     assert session.counts().per_hour is None
-    session.finish(Status.DONE)
-    clock.now += 1800
-    session.open(SECOND)
-    session.finish(Status.DONE)
-    assert session.counts().per_hour == pytest.approx(4.0)
+
+
+def test_the_done_count_is_of_the_corpus_in_view(open_session, tmp_path, seeds) -> None:
+    """The store may hold records of articles of another corpus: they are not counted."""
+    everything = open_session()
+    for article_id in (FIRST, SECOND):
+        everything.open(article_id)
+        everything.finish(Status.DONE)
+    everything.store.close()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for article_id in (SECOND, THIRD):
+        (corpus / f"{article_id}.txt").write_bytes((seeds / f"{article_id}.txt").read_bytes())
+    part = open_session(corpus=corpus)
+    assert part.counts().done == 1 and part.counts().total == 2
+    part.open(THIRD)
+    part.finish(Status.DONE)
+    assert part.counts().done == 2
 
 
 def test_undo_and_redo_across_articles(session: Session) -> None:
