@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from cooltui.corpus import Article, Corpus
 from cooltui.edits import Offer
@@ -20,7 +21,7 @@ from cooltui.model import Annotation, Span, Status
 from cooltui.query import ArticleFacts, ListRow
 from cooltui.store import Store
 from cooltui.suggest import Dateline, Suggester, Suggestions
-from cooltui.text import TokenIndex
+from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
 IDLE_SECONDS = 300
 """A pause longer than this between two edits is not counted as time spent on the article."""
@@ -55,12 +56,14 @@ class Opened:
 
 @dataclass(frozen=True, slots=True)
 class Restored:
-    """What undo or redo changed: the article and its annotation now, and whether that article
-    is another than the open one (then the caller opens it)."""
+    """What undo or redo changed: the article and its annotation now, whether that article is
+    another than the open one (then the caller opens it), and `said`, for the user: "undid: span
+    PER 'Wan Mantazakka'", "redid: done", "undid: note (in 001_77e9…)"."""
 
     article_id: str
     annotation: Annotation
     elsewhere: bool
+    said: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,18 +252,22 @@ class Session:
 
     def undo(self) -> Restored | None:
         """Revert the newest edit, of whichever article; None when there is none."""
-        return self._restore(self.store.undo)
+        return self._restore("undo")
 
     def redo(self) -> Restored | None:
         """Apply again the edit undone last; None when there is none."""
-        return self._restore(self.store.redo)
+        return self._restore("redo")
 
-    def _restore(self, step: Callable[[], Annotation | None]) -> Restored | None:
+    def _restore(self, kind: Literal["undo", "redo"]) -> Restored | None:
         self._check_writable()
-        restored = step()  # a damaged history is a StoreError, with nothing changed
+        article_id = self.store.next_step(kind)
+        if article_id is None:
+            return None
+        before = self.store.get(article_id)
+        # A damaged history is a StoreError, with nothing changed.
+        restored = self.store.undo() if kind == "undo" else self.store.redo()
         if restored is None:
             return None
-        article_id = restored.article_id
         self._note_status(article_id, restored.status)
         elsewhere = self.article is None or self.article.id != article_id
         if self.article is not None and not elsewhere:
@@ -268,7 +275,13 @@ class Session:
             self.annotation = self.store.get(article_id) or Annotation.new(
                 article_id, self.article.text_sha
             )
-        return Restored(article_id, self.store.get(article_id) or restored, elsewhere)
+        after = self.store.get(article_id) or restored
+        # The edit undone went from `after` to `before`; the one redone from `before` to `after`.
+        edit = _what_changed(after, before) if kind == "undo" else _what_changed(before, after)
+        said = f"{'undid' if kind == 'undo' else 'redid'}: {edit}"
+        if elsewhere:
+            said += f" (in {truncate(printable(article_id), ID_WIDTH)})"
+        return Restored(article_id, after, elsewhere, said)
 
     def _open_annotation(self) -> Annotation:
         if self.annotation is None:
@@ -326,3 +339,29 @@ class Session:
             return article.read_text()
         except CoolError:  # unreadable now: it cannot match
             return ""
+
+
+def _what_changed(old: Annotation | None, new: Annotation | None) -> str:
+    """An edit in a few words, for the user: the span it added or removed, else the document
+    labels or the note it changed, else the status it set (a first edit sets "in progress" on
+    the way: it is named only when nothing else changed)."""
+    old_spans = set(old.spans) if old else set()
+    new_spans = set(new.spans) if new else set()
+    changed = sorted(new_spans ^ old_spans, key=lambda span: (span.start, span.end))
+    if changed:
+        span = changed[0]
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        return f"span {span.label} '{truncate(span.text, 30, flatten=True)}'{more}"
+    old_labels = dict(old.doc_labels) if old else {}
+    new_labels = dict(new.doc_labels) if new else {}
+    for group in sorted(old_labels.keys() | new_labels.keys()):
+        values = set(old_labels.get(group, ())) ^ set(new_labels.get(group, ()))
+        if values:
+            return f"{group} {', '.join(sorted(values))}"
+    if (old.note if old else "") != (new.note if new else ""):
+        return "note"
+    old_status = old.status if old else Status.TODO
+    new_status = new.status if new else Status.TODO
+    if old_status is not new_status:
+        return new_status.value.replace("_", " ")
+    return "an edit"

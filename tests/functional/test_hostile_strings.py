@@ -199,7 +199,9 @@ async def test_the_app_shows_hostile_ids_and_titles_clean_on_their_lines(tmp_pat
         await pilot.pause()
         assert app.article.id == EVIL_ID
         assert_clean("\n".join(screen_text(app)))
-        assert [str(n.message) for n in app._notifications][-1] == "in another article: evil id"
+        assert [str(n.message) for n in app._notifications][
+            -1
+        ] == "undid: themes KAMTIBMAS (in evil id)"
     app.store.close()
 
 

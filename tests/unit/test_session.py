@@ -310,3 +310,30 @@ def test_suggestions_on_offer_follow_the_edits(session: Session) -> None:
     assert first not in session.offered()
     session.suggestions_shown = False
     assert session.offered() == () and session.suggested_values() == frozenset()
+
+
+def test_undo_and_redo_say_what_they_did(session: Session) -> None:
+    tag_word(session, "Wan Mantazakka", "PER")
+    session.edit(lambda a: (toggle_value(a, session.scheme, "themes", "KAMTIBMAS"), None))
+    session.set_note("dua kegiatan")
+    following = session.finish(Status.DONE)
+    assert following == SECOND
+    session.open(following)
+    said = []
+    for _ in range(4):
+        restored = session.undo()
+        assert restored is not None
+        said.append(restored.said)
+    assert said == [
+        f"undid: done (in {FIRST})",
+        f"undid: note (in {FIRST})",
+        f"undid: themes KAMTIBMAS (in {FIRST})",
+        f"undid: span PER 'Wan Mantazakka' (in {FIRST})",
+    ]
+    session.open(FIRST)
+    redone = session.redo()
+    assert redone is not None and redone.said == "redid: span PER 'Wan Mantazakka'"
+    session.redo()
+    session.redo()
+    redone = session.redo()
+    assert redone is not None and redone.said == "redid: done"

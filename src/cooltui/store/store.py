@@ -489,6 +489,12 @@ class Store:
             if before is not None:
                 self._edit(article_id, before, None, time.time())
 
+    def next_step(self, kind: Literal["undo", "redo"]) -> str | None:
+        """The article the next undo (or redo) would change; None when there is nothing to undo."""
+        with self._state_lock:
+            source = self._history.undo if kind == "undo" else self._history.redo
+            return source[-1].article_id if source else None
+
     def undo(self) -> Annotation | None:
         """Revert the newest edit (of whichever article) and return that article's annotation.
 

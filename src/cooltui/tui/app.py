@@ -37,14 +37,13 @@ from cooltui.edits import (
 )
 from cooltui.errors import CoolError
 from cooltui.keys import FIELD_ACTIONS, OPENERS, keymap
-from cooltui.meta import shorten
 from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.query import QUERY_HELP, QueryError, parse_query
 from cooltui.session import Edit, Restored, Session, SessionRefused
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
 from cooltui.suggest import Suggester
-from cooltui.text import ID_WIDTH, printable
+from cooltui.text import printable
 from cooltui.tui.article_list import ArticleList
 from cooltui.tui.bindings import (
     add_scheme_bindings,
@@ -646,11 +645,10 @@ class CoolApp(App[None]):
         self._show_row(restored.article_id)
         if restored.elsewhere:
             self.open_article(restored.article_id)
-            shown = shorten(printable(restored.article_id), ID_WIDTH)
-            self.notify(Content(f"in another article: {shown}"), timeout=3)
         else:
             self.focused_span = None
             self._refresh_views()
+        self.notify(Content(printable(restored.said)), timeout=3)
 
     # The list and its filter
 
