@@ -73,6 +73,8 @@ class Scheme:
     labels: tuple[SpanLabel, ...]
     groups: tuple[LabelGroup, ...]
     allow_overlap: bool = False
+    check_done: bool = True
+    """Marking an article done asks again when suggestions are still open or it holds nothing."""
     app_keys: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_APP_KEYS))
     description: str = ""
     path: Path | None = None
@@ -166,9 +168,8 @@ class _SchemeReader:
                 f"unknown table {sorted(unknown)[0]!r}; expected scheme, labels, groups, keys"
             )
         head = self.table(data.get("scheme", {}), "[scheme]")
-        allow_overlap = head.get("allow_overlap", False)
-        if not isinstance(allow_overlap, bool):
-            self.fail("scheme.allow_overlap must be true or false", "allow_overlap", "")
+        allow_overlap = self.flag(head, "allow_overlap", default=False)
+        check_done = self.flag(head, "check_done", default=True)
         app_keys = self.app_keys(self.table(data.get("keys", {}), "[keys]"))
         labels = self.labels(data.get("labels"))
         groups = self.groups(data.get("groups", []))
@@ -183,9 +184,16 @@ class _SchemeReader:
             labels=labels,
             groups=groups,
             allow_overlap=allow_overlap,
+            check_done=check_done,
             app_keys=app_keys,
             path=self.path,
         )
+
+    def flag(self, head: dict[str, Any], key: str, *, default: bool) -> bool:
+        value = head.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(f"scheme.{key} must be true or false", key, "")
+        return value
 
     def table(self, value: Any, what: str) -> dict[str, Any]:
         if not isinstance(value, dict):

@@ -17,8 +17,10 @@ from typing import Literal
 from cooltui.corpus import Article, Corpus
 from cooltui.edits import Offer
 from cooltui.errors import CoolError
+from cooltui.keys import ACTIONS, bound_keys, split_keys
 from cooltui.model import Annotation, Span, Status
 from cooltui.query import ArticleFacts, ListRow
+from cooltui.scheme import Scheme
 from cooltui.store import Store
 from cooltui.suggest import Dateline, Suggester, Suggestions
 from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
@@ -40,6 +42,11 @@ Edit = Callable[[Annotation], tuple[Annotation, Span | None]]
 
 class SessionRefused(CoolError):
     """An action this session cannot take (a read-only store, no article open)."""
+
+
+class NotDoneYet(SessionRefused):
+    """Done was asked of an article with suggestions still open, or with nothing labelled: the
+    message says so; asking again at once marks it done (the scheme's check_done turns this off)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,8 @@ class Session:
         """Seconds of this session's edits, counted as an article's time spent is."""
         self._done_here: set[str] = set()
         """Articles marked done this session (some may have been undone since)."""
+        self._done_asked: str | None = None
+        """The article whose done was just refused with a reason: done again confirms it."""
 
     # Articles and navigation
 
@@ -145,6 +154,7 @@ class Session:
             self.article.unload()
         self.article = article
         self.tokens = TokenIndex(text)
+        self._done_asked = None
         stored = self.store.get(article_id)
         note = ""
         if stored is not None and stored.text_sha != article.text_sha:
@@ -216,6 +226,7 @@ class Session:
         """Save an annotation of the open article, with the time since the last edit (a pause
         over IDLE_SECONDS counts as IDLE_SECONDS); its first edit puts it in progress."""
         self._check_writable()
+        self._done_asked = None  # an edit since: done is checked again
         now = self._clock()
         spent = min(now - self._last_edit, IDLE_SECONDS)
         self._last_edit = now
@@ -228,12 +239,38 @@ class Session:
         self._note_status(annotation.article_id, annotation.status)
 
     def finish(self, status: Status) -> str | None:
-        """Mark the open article done or skipped; the next unfinished article, if any."""
+        """Mark the open article done or skipped; the next unfinished article, if any.
+
+        Done is refused once (NotDoneYet, saying why) while suggestions are open or the article
+        holds no span and no document label: a partly labelled article would teach a model that
+        its unlabelled entities are not entities. Done again at once marks it done anyway.
+        """
         annotation = self._open_annotation()
+        if status is Status.DONE:
+            self._check_done(annotation)
         self.commit(annotation.with_status(status))
         if status is Status.DONE:
             self._done_here.add(annotation.article_id)
         return self.next_unfinished(after=annotation.article_id)
+
+    def _check_done(self, annotation: Annotation) -> None:
+        if not self.scheme.check_done or self._done_asked == annotation.article_id:
+            return
+        # What is on offer whether shown or not: hidden suggestions are still unanswered.
+        open_ = len(self._offer.update(annotation.spans, annotation.rejected))
+        done = _key(self.scheme, "done")
+        if open_:
+            why = (
+                f"{open_} suggestion{'s' if open_ > 1 else ''} still open: "
+                f"{_key(self.scheme, 'accept_suggestion')}/{_key(self.scheme, 'remove_span')} "
+                f"each, {_key(self.scheme, 'accept_all_suggestions')} takes all"
+            )
+        elif not annotation.spans and not any(annotation.doc_labels.values()):
+            why = "nothing is labelled yet, no span and no document label"
+        else:
+            return
+        self._done_asked = annotation.article_id
+        raise NotDoneYet(f"{why}; {done} again marks it done anyway")
 
     def toggle_flag(self) -> bool:
         """Flag the open article, or unflag it; whether it is flagged now."""
@@ -365,3 +402,9 @@ def _what_changed(old: Annotation | None, new: Annotation | None) -> str:
     if old_status is not new_status:
         return new_status.value.replace("_", " ")
     return "an edit"
+
+
+def _key(scheme: Scheme, action_id: str) -> str:
+    """The first key of an app action, as the scheme's [keys] table binds it."""
+    action = next(action for action in ACTIONS if action.id == action_id)
+    return split_keys(bound_keys(action, scheme.app_keys))[0]

@@ -59,6 +59,11 @@ class TestAnnotating:
             await select_words(pilot, app, "Wan", 2)
             await pilot.press("p")
             await pilot.press("1", "5")
+            await pilot.press("a")  # suggestions are still open: asked once
+            await pilot.pause()
+            assert app.article.id == FIRST
+            notice = [str(n.message) for n in app._notifications][-1]
+            assert "suggestions still open: enter/x each, A takes all; a again" in notice
             await pilot.press("a")
             await pilot.pause()
             assert app.article.id == SECOND  # done opens the next unfinished one
@@ -281,7 +286,7 @@ class TestListAndFilter:
     async def test_filter_by_status_and_open_from_the_list(self, tmp_path, seeds):
         app = build_app(settings(tmp_path, seeds))
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("a")  # first article done
+            await pilot.press("a", "a")  # first article done, past the check
             await pilot.press("slash")
             await pilot.press(*"status:done")
             await pilot.pause()

@@ -133,3 +133,14 @@ def test_declared_pattern_files_are_relative_to_the_scheme(tmp_path):
         load_scheme(
             write(tmp_path, '[scheme]\npatterns = "mine.jsonl"\n' + labels(("PER", "p", "red")))
         )
+
+
+def test_check_done_is_on_unless_the_scheme_turns_it_off(tmp_path) -> None:
+    assert load_scheme().check_done is True
+    path = tmp_path / "s.toml"
+    base = '[[labels]]\nname = "PER"\nkey = "p"\ncolor = "red"\n'
+    path.write_text("[scheme]\ncheck_done = false\n" + base, encoding="utf-8")
+    assert load_scheme(path).check_done is False
+    path.write_text('[scheme]\ncheck_done = "no"\n' + base, encoding="utf-8")
+    with pytest.raises(SchemeError, match=r"scheme\.check_done must be true or false"):
+        load_scheme(path)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cooltui.corpus import load_corpus
 from cooltui.edits import EditRefused, label_range, toggle_value
-from cooltui.model import Status
+from cooltui.model import Annotation, Status
 from cooltui.scheme import load_scheme
-from cooltui.session import IDLE_SECONDS, Session, SessionRefused
+from cooltui.session import IDLE_SECONDS, NotDoneYet, Session, SessionRefused
 from cooltui.store import Store
 from cooltui.suggest import Suggester
 
@@ -37,7 +38,8 @@ class Clock:
 
 @pytest.fixture(scope="module")
 def suggester() -> Suggester:
-    return Suggester(load_scheme())
+    """The default scheme without the check before done (tested apart, with `checking`)."""
+    return Suggester(replace(load_scheme(), check_done=False))
 
 
 @pytest.fixture
@@ -337,3 +339,66 @@ def test_undo_and_redo_say_what_they_did(session: Session) -> None:
     session.redo()
     redone = session.redo()
     assert redone is not None and redone.said == "redid: done"
+
+
+@pytest.fixture
+def checking(tmp_path: Path, seeds: Path, clock: Clock) -> Iterator[Session]:
+    """A session on the default scheme, which checks before done."""
+    store = Store.open(tmp_path / "ann", "alice")
+    session = Session(load_corpus([seeds]), store, Suggester(load_scheme()), clock=clock)
+    session.open(FIRST)
+    yield session
+    store.close()
+
+
+def test_done_with_suggestions_open_asks_once_then_marks_done(checking: Session) -> None:
+    open_ = len(checking.offered())
+    assert open_ > 1
+    with pytest.raises(NotDoneYet) as refused:
+        checking.finish(Status.DONE)
+    assert str(refused.value) == (
+        f"{open_} suggestions still open: enter/x each, A takes all; a again marks it done anyway"
+    )
+    assert checking.statuses.get(FIRST, Status.TODO) is Status.TODO  # nothing was saved
+    assert checking.finish(Status.DONE) == SECOND  # asked again at once: done
+    assert checking.statuses[FIRST] is Status.DONE
+
+
+def test_an_edit_between_two_dones_asks_again(checking: Session) -> None:
+    with pytest.raises(NotDoneYet):
+        checking.finish(Status.DONE)
+    tag_word(checking, "Polsek Minas", "ORG")
+    with pytest.raises(NotDoneYet, match="still open"):
+        checking.finish(Status.DONE)
+    checking.open(SECOND)  # and so does another article
+    checking.open(FIRST)
+    with pytest.raises(NotDoneYet):
+        checking.finish(Status.DONE)
+
+
+def test_done_with_nothing_labelled_asks_once(checking: Session) -> None:
+    """Every suggestion answered (rejected), and no span or document label: asked once."""
+    offered = checking.offered()
+
+    def reject_all(annotation: Annotation) -> tuple[Annotation, None]:
+        for suggestion in offered:
+            annotation = annotation.reject(suggestion)
+        return annotation, None
+
+    checking.edit(reject_all)
+    assert checking.offered() == ()
+    with pytest.raises(NotDoneYet, match="nothing is labelled yet"):
+        checking.finish(Status.DONE)
+    checking.finish(Status.DONE)
+    assert checking.statuses[FIRST] is Status.DONE
+
+
+def test_an_answered_article_is_done_at_once_and_skip_is_never_checked(
+    checking: Session,
+) -> None:
+    checking.finish(Status.SKIPPED)
+    checking.open(FIRST)
+    offered = checking.offered()
+    checking.edit(lambda a: (a.with_spans((*a.spans, *offered)), None))
+    checking.finish(Status.DONE)
+    assert checking.statuses[FIRST] is Status.DONE
