@@ -21,7 +21,7 @@ from cooltui.keys import ACTIONS, bound_keys, split_keys
 from cooltui.model import Annotation, Span, Status
 from cooltui.query import ArticleFacts, ListRow
 from cooltui.scheme import Scheme
-from cooltui.store import Store
+from cooltui.store import Store, StoreError
 from cooltui.suggest import Dateline, Suggester, Suggestions
 from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
@@ -63,12 +63,11 @@ class Opened:
 
 @dataclass(frozen=True, slots=True)
 class Restored:
-    """What undo or redo changed: the article and its annotation now, whether that article is
-    another than the open one (then the caller opens it), and `said`, for the user: "undid: span
-    PER 'Wan Mantazakka'", "redid: done", "undid: note (in 001_77e9…)"."""
+    """What undo or redo changed: the article, whether it is another than the open one (then the
+    caller opens it), and `said`, for the user: "undid: span PER 'Wan Mantazakka'", "redid:
+    done", "undid: note (in 001_77e9…)"."""
 
     article_id: str
-    annotation: Annotation
     elsewhere: bool
     said: str
 
@@ -234,7 +233,10 @@ class Session:
         if annotation.status is Status.TODO:
             annotation = annotation.with_status(Status.IN_PROGRESS)
         annotation = annotation.touched(seconds=spent)
-        self.store.save(annotation)
+        try:
+            self.store.save(annotation)
+        except StoreError as error:  # a damaged or closed store: refused, nothing changed
+            raise SessionRefused(str(error)) from None
         self.annotation = annotation
         self._note_status(annotation.article_id, annotation.status)
 
@@ -246,6 +248,7 @@ class Session:
         its unlabelled entities are not entities. Done again at once marks it done anyway.
         """
         annotation = self._open_annotation()
+        self._check_writable()  # before the check: a read-only store never asks twice
         if status is Status.DONE:
             self._check_done(annotation)
         self.commit(annotation.with_status(status))
@@ -306,19 +309,16 @@ class Session:
         if restored is None:
             return None
         self._note_status(article_id, restored.status)
+        after = self.store.get(article_id)  # None: undoing its first save removed the record
         elsewhere = self.article is None or self.article.id != article_id
         if self.article is not None and not elsewhere:
-            # Undoing the article's first save leaves no record: a blank one on today's text.
-            self.annotation = self.store.get(article_id) or Annotation.new(
-                article_id, self.article.text_sha
-            )
-        after = self.store.get(article_id) or restored
+            self.annotation = after or Annotation.new(article_id, self.article.text_sha)
         # The edit undone went from `after` to `before`; the one redone from `before` to `after`.
         edit = _what_changed(after, before) if kind == "undo" else _what_changed(before, after)
         said = f"{'undid' if kind == 'undo' else 'redid'}: {edit}"
         if elsewhere:
             said += f" (in {truncate(printable(article_id), ID_WIDTH)})"
-        return Restored(article_id, after, elsewhere, said)
+        return Restored(article_id, elsewhere, said)
 
     def _open_annotation(self) -> Annotation:
         if self.annotation is None:
@@ -360,7 +360,10 @@ class Session:
 
     def facts(self, article_id: str) -> ArticleFacts | None:
         """What an article's annotation holds, for the filter (called from its worker thread)."""
-        annotation = self.store.get(article_id) if article_id in self.statuses else None
+        try:
+            annotation = self.store.get(article_id) if article_id in self.statuses else None
+        except StoreError:  # a damaged shard: the article cannot match (opening it says why)
+            return None
         if annotation is None:
             return None
         values = frozenset((g, v) for g, chosen in annotation.doc_labels.items() for v in chosen)

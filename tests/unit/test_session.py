@@ -14,7 +14,7 @@ from cooltui.edits import EditRefused, label_range, toggle_value
 from cooltui.model import Annotation, Status
 from cooltui.scheme import load_scheme
 from cooltui.session import IDLE_SECONDS, NotDoneYet, Session, SessionRefused
-from cooltui.store import Store
+from cooltui.store import Store, StoreCorrupt
 from cooltui.suggest import Suggester
 
 FIRST, SECOND, THIRD, FOURTH, FIFTH = (
@@ -202,11 +202,12 @@ def test_undo_and_redo_across_articles(session: Session) -> None:
     assert session.annotation is not None and not session.annotation.doc_labels
     undone = session.undo()  # the first article's span, while the second is open
     assert undone is not None and undone.article_id == FIRST and undone.elsewhere
-    assert undone.annotation.spans == ()
+    assert session.store.get(FIRST) is None  # its only edit undone: no record
     assert session.statuses.get(FIRST, Status.TODO) is Status.TODO
     redone = session.redo()
     assert redone is not None and redone.elsewhere
-    assert [s.text for s in redone.annotation.spans] == ["Polsek Minas"]
+    redone_first = session.store.get(FIRST)
+    assert redone_first is not None and [s.text for s in redone_first.spans] == ["Polsek Minas"]
     assert session.undo() is not None and session.undo() is None
 
 
@@ -221,7 +222,7 @@ def test_undo_reaches_across_a_restart(open_session) -> None:
     again.open(again.first_article())
     undone = again.undo()
     assert undone is not None and undone.article_id == FIRST and undone.elsewhere
-    assert undone.annotation.status is Status.IN_PROGRESS
+    assert again.statuses[FIRST] is Status.IN_PROGRESS
     assert again.counts().done == 0
 
 
@@ -402,3 +403,15 @@ def test_an_answered_article_is_done_at_once_and_skip_is_never_checked(
     checking.edit(lambda a: (a.with_spans((*a.spans, *offered)), None))
     checking.finish(Status.DONE)
     assert checking.statuses[FIRST] is Status.DONE
+
+
+def test_a_damaged_store_refuses_edits_with_its_message(session: Session) -> None:
+    """A shard found damaged when used: the edit is refused with the store's one line (the app
+    shows it; it was a traceback)."""
+    tag_word(session, "Polsek Minas", "ORG")
+    session.store.flush()
+    session.store._broken = StoreCorrupt("shard-001.json is damaged", ())
+    with pytest.raises(SessionRefused, match=r"shard-001\.json is damaged"):
+        session.set_note("after the damage")
+    with pytest.raises(SessionRefused, match=r"shard-001\.json is damaged"):
+        session.finish(Status.SKIPPED)

@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from cooltui.corpus import Article, CorpusError
+from cooltui.corpus import Article
 from cooltui.edits import (
     EditRefused,
     label_range,
@@ -336,7 +336,7 @@ class CoolApp(App[None]):
     def open_article(self, article_id: str) -> None:
         try:
             opened = self.session.open(article_id)
-        except CorpusError as error:
+        except CoolError as error:  # an unreadable text, a damaged shard: said, nothing changed
             self._warn(error, severity="error", timeout=10)
             return
         if opened is None:
