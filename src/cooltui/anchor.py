@@ -4,14 +4,17 @@ Pure functions, no I/O. A span whose text is still at its offsets keeps them; a 
 moved is looked for near where it was (allowing for the shift of the spans before it) and moved
 there; a span that cannot be found goes to the annotation's `review` list for the annotator to
 place again. A span is never shifted by guesswork: every span in the result satisfies
-new_text[start:end] == span.text.
+new_text[start:end] == span.text. `propose` guesses where a span waiting for review went, for
+the annotator to accept or not.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from cooltui.model import Annotation, Span, Status
+from cooltui.text import TokenIndex, tokenize
 
 WINDOW = 1000
 """How far (in characters, either way) from its expected place a moved span's text is looked for."""
@@ -74,23 +77,83 @@ def reanchor(
 
     Unchanged when the sha is the same. Otherwise: spans still in place keep their offsets, moved
     ones are re-anchored where their text is found nearest to their expected place, the rest are
-    added to `review`; rejected suggestions that cannot be found are dropped (they only serve to
-    keep a suggestion from coming back at that place). The result is flagged, has
-    text_sha=new_sha and previous_text_sha=the old sha.
+    added to `review` (spans already waiting there that are found again become spans); rejected
+    suggestions that cannot be found are dropped (they only serve to keep a suggestion from
+    coming back at that place). The result has text_sha=new_sha and previous_text_sha=the old
+    sha. While spans wait for review it is flagged, status_before_review keeping the status it
+    had; with none waiting, that status comes back.
     """
     if annotation.text_sha == new_sha:
         return annotation
     spans, lost = _carry(annotation.spans, new_text, window)
+    found, still_lost = _carry(annotation.review, new_text, window)
     rejected, _ = _carry(annotation.rejected, new_text, window)
-    review = {span.key: span for span in annotation.review}
-    for span in lost:
-        review.setdefault(span.key, span)
-    return replace(
+    placed = {span.key: span for span in spans}
+    for span in found:
+        placed.setdefault(span.key, span)
+    # A span of the same place, label and text waits once, however often the text changes.
+    review = {(span.key, span.text): span for span in (*still_lost, *lost)}
+    carried = replace(
         annotation,
         text_sha=new_sha,
-        spans=tuple(spans),
+        spans=tuple(sorted(placed.values())),
         rejected=tuple(rejected),
         review=tuple(sorted(review.values())),
-        status=Status.FLAGGED,
         previous_text_sha=annotation.text_sha,
     )
+    return settle_review(carried)
+
+
+def settle_review(annotation: Annotation) -> Annotation:
+    """Flagged while spans wait for review, keeping the status it had; that status back once
+    none waits (unless another was set by hand meanwhile)."""
+    if annotation.review:
+        if annotation.status_before_review is not None or annotation.status is Status.FLAGGED:
+            return annotation
+        return replace(annotation, status=Status.FLAGGED, status_before_review=annotation.status)
+    if annotation.status_before_review is None:
+        return annotation
+    return replace(annotation, status=annotation.status_before_review, status_before_review=None)
+
+
+SIMILAR_ENOUGH = 0.6
+"""How alike (difflib's ratio, 0 to 1) a stretch of the new text must be to a span waiting for
+review to be proposed as its place: "Kanit Propam" for "Kanit Provos" is 0.75."""
+
+
+def propose(
+    entry: Span, text: str, tokens: TokenIndex, window: int = WINDOW
+) -> tuple[int, int] | None:
+    """Where a span waiting for review probably is in `text`: its text, nearest its old place
+    anywhere in the text; else the run of as many tokens (one more or fewer) within `window` of
+    its old place most like it, if alike enough (SIMILAR_ENOUGH); else None."""
+    exact = find_near(text, entry.text, entry.start, max(len(text), window))
+    if exact is not None:
+        return exact, exact + len(entry.text)
+    size = len(tokenize(entry.text))
+    if not size or not len(tokens):
+        return None
+    wanted = entry.text.casefold()
+    first = tokens.next_token(max(0, entry.start - window))
+    if first is None:
+        return None
+    best: tuple[float, int, int, int] | None = None  # (-ratio, distance, start, end)
+    index = first
+    while index < len(tokens) and tokens.starts[index] <= entry.start + window:
+        for count in (size, size - 1, size + 1):
+            last = index + count - 1
+            if count < 1 or last >= len(tokens):
+                continue
+            start, end = tokens.starts[index], tokens.ends[last]
+            matcher = SequenceMatcher(None, wanted, text[start:end].casefold(), autojunk=False)
+            if (
+                matcher.real_quick_ratio() < SIMILAR_ENOUGH
+                or matcher.quick_ratio() < SIMILAR_ENOUGH
+            ):
+                continue
+            ratio = matcher.ratio()
+            candidate = (-ratio, abs(start - entry.start), start, end)
+            if ratio >= SIMILAR_ENOUGH and (best is None or candidate < best):
+                best = candidate
+        index += 1
+    return None if best is None else (best[2], best[3])

@@ -181,6 +181,9 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("find", "ctrl+f", "Find in the article", MOVE, footer="find", priority="opens"),
     _command("find_next", "ctrl+g,f3", "Find the next match", MOVE),
     _command("pick_labels", "T", "Pick themes, activity", THEMES, priority="opens"),
+    _command("next_suggestion", ".", "Next suggestion", SUGGESTIONS),
+    # "comma": a bare "," would split the key string (see split_keys).
+    _command("previous_suggestion", "comma", "Previous suggestion", SUGGESTIONS),
     _command("accept_suggestion", "enter", "Accept the suggestion", SUGGESTIONS),
     _command("accept_all_suggestions", "A", "Accept all", SUGGESTIONS),
     _command("toggle_suggestions", "S", "Show/hide suggestions", SUGGESTIONS),
@@ -241,6 +244,14 @@ class HelpRow(NamedTuple):
 def split_keys(keys: str) -> list[str]:
     """The keys of a comma-separated key string."""
     return [key.strip() for key in keys.split(",")]
+
+
+_KEY_CHARACTERS = {"comma": ",", "full_stop": "."}
+
+
+def key_shown(key: str) -> str:
+    """A key as a message names it: "comma" is ","."""
+    return _KEY_CHARACTERS.get(key, key)
 
 
 def bound_keys(action: KeyAction, app_keys: Mapping[str, str]) -> str:

@@ -129,7 +129,8 @@ class Annotation:
     scheme to the values chosen, in the scheme's order; a single-choice group holds at most one.
     rejected keeps the suggestions the annotator turned down so they do not come back; review
     keeps the spans that could not be found again after the article's text changed
-    (previous_text_sha is the text they were made on).
+    (previous_text_sha is the text they were made on), and status_before_review the status the
+    article had then: it comes back when the last of them is resolved.
     """
 
     article_id: str
@@ -144,6 +145,7 @@ class Annotation:
     rejected: tuple[Span, ...] = ()
     review: tuple[Span, ...] = ()
     previous_text_sha: str | None = None
+    status_before_review: Status | None = None
 
     @classmethod
     def new(cls, article_id: str, text_sha: str, now: float | None = None) -> Self:
@@ -179,7 +181,8 @@ class Annotation:
         return replace(self, note=note)
 
     def with_status(self, status: Status) -> Self:
-        return replace(self, status=status)
+        """With `status` set; a status set by hand is kept when the review is resolved."""
+        return replace(self, status=status, status_before_review=None)
 
     def reject(self, suggestion: Span) -> Self:
         if any(s.key == suggestion.key for s in self.rejected):
@@ -220,6 +223,9 @@ class Annotation:
             "rejected": [s.to_dict() for s in self.rejected],
             "review": [s.to_dict() for s in self.review],
             "previous_text_sha": self.previous_text_sha,
+            "status_before_review": (
+                self.status_before_review.value if self.status_before_review else None
+            ),
         }
 
     @classmethod
@@ -239,10 +245,10 @@ class Annotation:
             for values in labels.values()
         ):
             raise RecordError(f"record {article_id!r}: doc_labels is not a map of lists")
-        try:
-            status = Status(data.get("status", Status.TODO))
-        except ValueError:
-            raise RecordError(f"record {article_id!r}: unknown status {data['status']!r}") from None
+        status = _status(data.get("status", Status.TODO), article_id)
+        before_review = data.get("status_before_review")
+        if before_review is not None:
+            before_review = _status(before_review, article_id)
         note = data.get("note", "")
         previous = data.get("previous_text_sha")
         numbers = [data.get(key, 0.0) for key in ("created", "updated", "seconds")]
@@ -266,4 +272,12 @@ class Annotation:
             rejected=_spans_from(data.get("rejected", []), "rejected"),
             review=_spans_from(data.get("review", []), "review"),
             previous_text_sha=previous,
+            status_before_review=before_review,
         )
+
+
+def _status(value: Any, article_id: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise RecordError(f"record {article_id!r}: unknown status {value!r}") from None

@@ -10,14 +10,16 @@ for an edit that breaks the scheme, SessionRefused for one this session cannot m
 from __future__ import annotations
 
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from cooltui.anchor import propose
 from cooltui.corpus import Article, Corpus
-from cooltui.edits import Offer
+from cooltui.edits import Offer, label_range, resolve_review, toggle_value
 from cooltui.errors import CoolError
-from cooltui.keys import ACTIONS, bound_keys, split_keys
+from cooltui.keys import ACTIONS, bound_keys, key_shown, split_keys
 from cooltui.model import Annotation, Span, Status
 from cooltui.query import ArticleFacts, ListRow
 from cooltui.scheme import Scheme
@@ -59,6 +61,20 @@ class Opened:
     tokens: TokenIndex
     annotation: Annotation
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A span waiting for review after the text changed: `entry` as it was made (its offsets are
+    in the old text), and `proposed`, where it probably is now (None: no guess)."""
+
+    entry: Span
+    proposed: Span | None
+
+    @property
+    def at(self) -> int:
+        """Where the reader goes for it: its proposed place, else where it was."""
+        return self.proposed.start if self.proposed else self.entry.start
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +150,8 @@ class Session:
         """Articles marked done this session (some may have been undone since)."""
         self._done_asked: str | None = None
         """The article whose done was just refused with a reason: done again confirms it."""
+        self._review: tuple[tuple[Span, ...], tuple[ReviewItem, ...]] = ((), ())
+        """The review items of the open article and the entries they were worked out for."""
 
     # Articles and navigation
 
@@ -174,13 +192,9 @@ class Session:
             )
         anchored = self.store.reanchor(article.id, article.text, article.text_sha) or stored
         self._note_status(article.id, anchored.status)
-        review = len(anchored.review)
-        if not review:
+        if not anchored.review:
             self.stale.discard(article.id)
-        message = "\n⚠ the text changed since it was annotated: spans re-anchored"
-        if review:
-            message += f"; {review} need review (sidebar)"
-        return anchored, message
+        return anchored, "\n⚠ the text changed since it was annotated: spans re-anchored"
 
     def next_unfinished(self, after: str | None) -> str | None:
         """The first article after `after` (wrapping around) that is not done or skipped."""
@@ -239,6 +253,8 @@ class Session:
             raise SessionRefused(str(error)) from None
         self.annotation = annotation
         self._note_status(annotation.article_id, annotation.status)
+        if not annotation.review:
+            self.stale.discard(annotation.article_id)
 
     def finish(self, status: Status) -> str | None:
         """Mark the open article done or skipped; the next unfinished article, if any.
@@ -262,9 +278,16 @@ class Session:
         # What is on offer whether shown or not: hidden suggestions are still unanswered.
         open_ = len(self._offer.update(annotation.spans, annotation.rejected))
         done = _key(self.scheme, "done")
-        if open_:
+        waiting = len(annotation.review)
+        if waiting:
             why = (
-                f"{open_} suggestion{'s' if open_ > 1 else ''} still open: "
+                f"{waiting} span{'s' if waiting > 1 else ''} still need review: "
+                f"{_key(self.scheme, 'next_span')} goes to each"
+            )
+        elif open_:
+            why = (
+                f"{open_} suggestion{'s' if open_ > 1 else ''} still open "
+                f"({_key(self.scheme, 'next_suggestion')} goes to each): "
                 f"{_key(self.scheme, 'accept_suggestion')}/{_key(self.scheme, 'remove_span')} "
                 f"each, {_key(self.scheme, 'accept_all_suggestions')} takes all"
             )
@@ -320,6 +343,50 @@ class Session:
             said += f" (in {truncate(printable(article_id), ID_WIDTH)})"
         return Restored(article_id, elsewhere, said)
 
+    # Spans waiting for review after the text changed
+
+    def review_items(self) -> tuple[ReviewItem, ...]:
+        """The open article's spans waiting for review, each with the place `propose` guesses,
+        in the order of where the reader goes for them."""
+        annotation = self.annotation
+        if annotation is None or not annotation.review or self.article is None:
+            return ()
+        entries, items = self._review
+        if entries is annotation.review:
+            return items
+        text = self.article.text
+        made = []
+        for entry in annotation.review:
+            where = propose(entry, text, self.tokens)
+            proposed = None
+            if where is not None:
+                start, end = where
+                proposed = Span(start, end, entry.label, text[start:end], entry.source)
+            made.append(ReviewItem(entry, proposed))
+        items = tuple(sorted(made, key=lambda item: (item.at, item.entry.start)))
+        self._review = (annotation.review, items)
+        return items
+
+    def place_review(self, entry: Span, start: int, end: int, label: str) -> Span | None:
+        """Resolve a span waiting for review by making [start, end) a span of `label` (the
+        annotator placed it: its source is manual); the span made."""
+        text = self._open_article().text
+
+        def place(annotation: Annotation) -> tuple[Annotation, Span | None]:
+            made = label_range(annotation, text, start, end, label, self.scheme)
+            return resolve_review(annotation, entry, made)
+
+        return self.edit(place)
+
+    def drop_review(self, entry: Span) -> None:
+        """Resolve a span waiting for review by dropping it."""
+        self.edit(lambda annotation: resolve_review(annotation, entry))
+
+    def _open_article(self) -> Article:
+        if self.article is None:
+            raise SessionRefused("no article is open")
+        return self.article
+
     def _open_annotation(self) -> Annotation:
         if self.annotation is None:
             raise SessionRefused("no article is open")
@@ -342,6 +409,59 @@ class Session:
         if not self.suggestions_shown or self.annotation is None:
             return ()
         return self._offer.update(self.annotation.spans, self.annotation.rejected)
+
+    def suggestion_from(self, offset: int, step: int, current: Span | None = None) -> Span | None:
+        """The suggestion on offer after `offset` (step 1) or before it (-1), wrapping at the
+        ends; from `current`, the one the cursor is on, strictly past it. None if none is on
+        offer."""
+        offered = self.offered()
+        if not offered:
+            return None
+        where = current.start if current is not None else offset
+        if step > 0:
+            find = bisect_right if current is not None else bisect_left
+            return offered[find(offered, where, key=_start) % len(offered)]
+        return offered[bisect_left(offered, where, key=_start) - 1]  # -1: the last one
+
+    def accept_all(self) -> tuple[int, int]:
+        """Accept every suggestion on offer and every suggested document value not chosen yet (a
+        single-choice group's only while it holds none) in one edit, which one undo takes back:
+        how many spans and values it took."""
+        annotation = self._open_annotation()
+        spans = self.offered()
+        values: list[tuple[str, str]] = []
+        for group_name, value in self._suggested_in_scheme_order():
+            group = self.scheme.group(group_name)
+            chosen = annotation.doc_labels.get(group_name, ())
+            if group is None or value in chosen:
+                continue
+            if not group.multi and (chosen or any(g == group_name for g, _ in values)):
+                continue
+            values.append((group_name, value))
+        if not spans and not values:
+            return 0, 0
+
+        def accept(annotation: Annotation) -> tuple[Annotation, Span | None]:
+            changed = annotation.with_spans((*annotation.spans, *spans)) if spans else annotation
+            for group_name, value in values:
+                changed = toggle_value(changed, self.scheme, group_name, value)
+            return changed, None
+
+        self.edit(accept)
+        return len(spans), len(values)
+
+    def _suggested_in_scheme_order(self) -> list[tuple[str, str]]:
+        suggested = self.suggested_values()
+        return [
+            (group.name, value.name)
+            for group in self.scheme.groups
+            for value in group.values
+            if (group.name, value.name) in suggested
+        ]
+
+    def back_on_offer(self, span: Span) -> bool:
+        """Whether removing `span` put a suggestion on offer again at its place."""
+        return any(s.key == span.key for s in self.offered())
 
     def suggested_values(self) -> frozenset[tuple[str, str]]:
         """The (group, value) pairs the rules suggest for the open article, when shown."""
@@ -407,7 +527,11 @@ def _what_changed(old: Annotation | None, new: Annotation | None) -> str:
     return "an edit"
 
 
+def _start(span: Span) -> int:
+    return span.start
+
+
 def _key(scheme: Scheme, action_id: str) -> str:
     """The first key of an app action, as the scheme's [keys] table binds it."""
     action = next(action for action in ACTIONS if action.id == action_id)
-    return split_keys(bound_keys(action, scheme.app_keys))[0]
+    return key_shown(split_keys(bound_keys(action, scheme.app_keys))[0])

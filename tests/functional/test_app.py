@@ -63,7 +63,10 @@ class TestAnnotating:
             await pilot.pause()
             assert app.article.id == FIRST
             notice = [str(n.message) for n in app._notifications][-1]
-            assert "suggestions still open: enter/x each, A takes all; a again" in notice
+            assert (
+                "suggestions still open (. goes to each): enter/x each, A takes all; a again"
+                in notice
+            )
             await pilot.press("a")
             await pilot.pause()
             assert app.article.id == SECOND  # done opens the next unfinished one

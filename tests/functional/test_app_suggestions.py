@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from cooltui.cli import main
+from cooltui.scheme import default_scheme_path
 from cooltui.settings import Settings
 from cooltui.store import Store
 from cooltui.tui.app import CoolApp, build_app
@@ -79,13 +80,16 @@ async def test_accept_all_is_one_undo_step_and_reaches_the_export(tmp_path, seed
         cursor_on(app, "Wan Mantazakka")
         await pilot.press("x")  # rejected first: accept all leaves it out
         count = len(app.query_one(Reader).suggestions)
-        await pilot.press("A")
+        themes = sorted(v for g, v in app.session.suggested_values() if g == "themes")
+        assert themes, "the first seed has suggested themes"
+        await pilot.press("A")  # the spans and the suggested themes
         assert len(app.annotation.spans) == count > 10
         assert "Wan Mantazakka" not in {s.text for s in app.annotation.spans}
+        assert sorted(app.annotation.doc_labels["themes"]) == themes
         await pilot.press("u")
-        assert app.annotation.spans == ()
+        assert app.annotation.spans == () and not app.annotation.doc_labels.get("themes")
         assert len(app.query_one(Reader).suggestions) == count
-        await pilot.press("U", "1", "a")  # redo, a theme, done
+        await pilot.press("U", "a")  # redo, done (nothing is left open: done at once)
         await pilot.press("q")
     app.store.close()
     out = tmp_path / "out.jsonl"
@@ -96,7 +100,7 @@ async def test_accept_all_is_one_undo_step_and_reaches_the_export(tmp_path, seed
     assert {"text": "Kompol", "label": "RANK"}.items() <= next(
         s for s in record["spans"] if s["text"] == "Kompol"
     ).items()
-    assert record["themes"] == ["KAMTIBMAS"]
+    assert sorted(record["themes"]) == themes
 
 
 async def test_suggestions_can_be_hidden_and_themes_are_marked(tmp_path, seeds):
@@ -122,4 +126,93 @@ async def test_user_patterns_add_suggestions(tmp_path, seeds):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert offered(app)["pesta demokrasi"] == "EVENT"
+    app.store.close()
+
+
+def selected(app: CoolApp) -> str:
+    reader = app.query_one(Reader)
+    start, end = reader.selected_range
+    return reader.text[start:end]
+
+
+def said(app: CoolApp) -> str:
+    return str(list(app._notifications)[-1].message)
+
+
+async def test_full_stop_and_comma_step_through_the_suggestions_and_wrap(tmp_path, seeds):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        offered_ = app.session.offered()
+        await pilot.press("full_stop")
+        assert selected(app) == offered_[0].text
+        subtitle = str(app.query_one(Reader).border_subtitle)
+        assert f"suggested {offered_[0].label}: {offered_[0].text}" in subtitle
+        await pilot.press("full_stop")
+        assert selected(app) == offered_[1].text
+        await pilot.press("comma", "comma")  # back to the first, then wraps to the last
+        assert selected(app) == offered_[-1].text
+        await pilot.press("full_stop")  # past the last: the first again
+        assert selected(app) == offered_[0].text
+    app.store.close()
+
+
+async def test_enter_and_x_on_a_suggestion_go_on_to_the_next(tmp_path, seeds):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        first, second, third = app.session.offered()[:3]
+        await pilot.press("full_stop", "enter")
+        assert [(s.text, s.source) for s in app.annotation.spans] == [(first.text, first.source)]
+        assert selected(app) == second.text
+        await pilot.press("x")
+        assert second in app.annotation.rejected
+        assert selected(app) == third.text
+        await pilot.press("p")  # a label key on a selected suggestion: that stretch, that label
+        assert third.text in {s.text for s in app.annotation.spans}
+    app.store.close()
+
+
+async def test_x_on_an_accepted_suggestion_says_it_is_back_on_offer(tmp_path, seeds):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        cursor_on(app, "Kompol")
+        await pilot.press("enter")
+        cursor_on(app, "Kompol")
+        await pilot.press("x")
+        assert app.annotation.spans == ()
+        assert said(app) == "RANK 'Kompol' is a suggestion again: x again rejects it"
+        await pilot.press("x")
+        assert [s.text for s in app.annotation.rejected] == ["Kompol"]
+    app.store.close()
+
+
+async def test_stepping_says_why_nothing_is_selected(tmp_path, seeds):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("S", "full_stop")
+        assert said(app) == "suggestions are hidden: S shows them"
+        await pilot.press("S", "A", "comma")
+        assert said(app) == "no suggestions on offer in this article"
+    app.store.close()
+
+
+async def test_the_stepping_keys_are_remappable_and_in_the_help_and_palette(tmp_path, seeds):
+    scheme = tmp_path / "scheme.toml"
+    default = default_scheme_path().read_text(encoding="utf-8")
+    scheme.write_text(default + '\n[keys]\nnext_suggestion = "ctrl+n"\n', encoding="utf-8")
+    settings = Settings.resolve(
+        corpus=[seeds], store=tmp_path / "ann", annotator="sugi", scheme=scheme
+    )
+    app = build_app(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        assert selected(app) == app.session.offered()[0].text
+        commands = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Next suggestion", "Previous suggestion"} <= commands
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = "\n".join(str(w.render()) for w in app.screen.query("*"))
+        assert "Next suggestion" in help_text and "Previous suggestion" in help_text
     app.store.close()

@@ -15,6 +15,7 @@ from textual.widgets import TextArea
 
 from cooltui.model import Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme, SpanLabel, load_scheme
+from cooltui.session import ReviewItem
 from cooltui.tui.sidebar import Sidebar, SidebarRows, label_style
 
 SIZES = [(80, 24), (200, 60)]
@@ -44,11 +45,13 @@ class SidebarApp(App[None]):
         suggested: frozenset[tuple[str, str]] = frozenset(),
         suggestions: Sequence[Span] = (),
         scheme: Scheme = SCHEME,
+        review: Sequence[ReviewItem] = (),
     ) -> None:
         super().__init__()
         self.annotation = annotation
         self.suggested = suggested
         self.suggestions = suggestions
+        self.review = review
         self.scheme = scheme
         self.posted: list[Message] = []
 
@@ -58,12 +61,15 @@ class SidebarApp(App[None]):
             yield Sidebar(self.scheme)
 
     def on_mount(self) -> None:
-        self.query_one(Sidebar).show(self.annotation, self.suggested, self.suggestions)
+        self.query_one(Sidebar).show(self.annotation, self.suggested, self.suggestions, self.review)
 
     def on_sidebar_value_toggled(self, message: Sidebar.ValueToggled) -> None:
         self.posted.append(message)
 
     def on_sidebar_span_chosen(self, message: Sidebar.SpanChosen) -> None:
+        self.posted.append(message)
+
+    def on_sidebar_review_chosen(self, message: Sidebar.ReviewChosen) -> None:
         self.posted.append(message)
 
 
@@ -161,18 +167,30 @@ async def test_no_spans_yet_shows_a_hint():
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_spans_needing_review_have_their_own_section(size):
-    review = (Span(3, 14, "LOC", "Minas\nTimur"),)
-    app = SidebarApp(Annotation("a1", "sha", spans=SPANS, review=review))
+    moved = Span(3, 14, "LOC", "Minas\nTimur")
+    lost = Span(40, 52, "ROLE", "Kanit Provos")
+    review = (
+        ReviewItem(moved, Span(30, 41, "LOC", "Minas\nTimur")),
+        ReviewItem(lost, Span(60, 72, "ROLE", "Kanit Propam")),
+        ReviewItem(Span(80, 83, "PER", "Ani"), None),
+    )
+    annotation = Annotation("a1", "sha", spans=SPANS, review=tuple(i.entry for i in review))
+    app = SidebarApp(annotation, review=review)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         section = app.query_one("#sidebar-review", SidebarRows)
         assert section.display
-        assert section.lines == ["needs review (1)", "  ! LOC Minas Timur"]
+        assert section.lines == [
+            "needs review (3)",
+            "  ! LOC Minas Timur",
+            "  ! ROLE Kanit Provos  → Kanit Propam?",
+            "  ! PER Ani  (no place found)",
+        ]
         section.scroll_visible(animate=False)
         await pilot.pause()
-        await pilot.click(section, offset=(4, 1))
+        await pilot.click(section, offset=(4, 2))
         await pilot.pause()
-        assert [m.span for m in app.posted] == [review[0]]
+        assert [m.item for m in app.posted] == [review[1]]
         app.query_one(Sidebar).show(ANNOTATION)
         await pilot.pause()
         assert not section.display

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cooltui.anchor import find_near, reanchor
+from cooltui.anchor import find_near, propose, reanchor
 from cooltui.model import Annotation, Span, Status
+from cooltui.text import TokenIndex
 
 TEXT = "Presiden Joko Widodo bertemu Menteri Keuangan Sri Mulyani di Jakarta pada hari Senin."
 
@@ -27,7 +28,7 @@ def test_same_sha_returns_the_annotation_unchanged() -> None:
     assert reanchor(before, "whatever", "old") is before
 
 
-def test_text_inserted_before_moves_spans_and_flags() -> None:
+def test_text_inserted_before_moves_spans_and_keeps_the_status() -> None:
     before = annotation(TEXT, span_of(TEXT, "Joko Widodo"), span_of(TEXT, "Jakarta", "LOC"))
     new_text = "JAKARTA, KOMPAS - " + TEXT
     after = reanchor(before, new_text, "new")
@@ -36,7 +37,8 @@ def test_text_inserted_before_moves_spans_and_flags() -> None:
         ("Jakarta", TEXT.index("Jakarta") + 18),
     ]
     assert all(new_text[s.start : s.end] == s.text for s in after.spans)
-    assert after.status is Status.FLAGGED
+    # Every span found again: nothing to review, so a done article stays done (and exported).
+    assert after.status is Status.DONE
     assert after.text_sha == "new"
     assert after.previous_text_sha == "old"
     assert after.review == ()
@@ -165,3 +167,57 @@ def test_spans_after_the_edit_follow_it(names: list[int], size: int, delete: boo
     assert [(s.start, s.end, s.text) for s in after.spans] == [
         (s.start + delta, s.end + delta, s.text) for s in spans
     ]
+
+
+def test_a_span_to_review_flags_the_article_and_keeps_its_status_for_later() -> None:
+    gone = span_of(TEXT, "Sri Mulyani")
+    after = reanchor(annotation(TEXT, gone), TEXT.replace("Sri Mulyani", "Purbaya"), "new")
+    assert after.review == (gone,)
+    assert after.status is Status.FLAGGED
+    assert after.status_before_review is Status.DONE
+    assert Annotation.from_dict(after.to_dict()) == after
+
+
+def test_a_second_change_neither_duplicates_nor_loses_what_waits_for_review() -> None:
+    gone = span_of(TEXT, "Sri Mulyani")
+    other = span_of(TEXT, "Jakarta", "LOC")
+    second_text = TEXT.replace("Sri Mulyani", "Purbaya")
+    first = reanchor(annotation(TEXT, gone, other), second_text, "v2")
+    third_text = "Baru: " + second_text.replace("Jakarta", "Bandung")
+    second = reanchor(first, third_text, "v3")
+    assert [(s.label, s.text) for s in second.review] == [
+        ("PER", "Sri Mulyani"),
+        ("LOC", "Jakarta"),
+    ]
+    assert second.status is Status.FLAGGED and second.status_before_review is Status.DONE
+    # Opened again on the same text (a store written twice over): nothing changes.
+    assert reanchor(second, third_text, "v3") is second
+
+
+def test_a_span_waiting_for_review_whose_text_comes_back_is_a_span_again() -> None:
+    gone = span_of(TEXT, "Sri Mulyani")
+    first = reanchor(annotation(TEXT, gone), TEXT.replace("Sri Mulyani", "Purbaya"), "v2")
+    back = reanchor(first, TEXT, "v3")
+    assert back.review == ()
+    assert [(s.start, s.text) for s in back.spans] == [(gone.start, "Sri Mulyani")]
+    assert back.status is Status.DONE and back.status_before_review is None
+
+
+def test_propose_finds_the_text_anywhere_nearest_its_old_place() -> None:
+    entry = Span(5, 16, "PER", "Sri Mulyani")
+    text = "x" * 3000 + " Sri Mulyani berkata"
+    assert propose(entry, text, TokenIndex(text)) == (3001, 3012)
+
+
+def test_propose_offers_a_changed_name_near_its_old_place() -> None:
+    text = "Kanit Provos Polsek Minas Aiptu Budi hadir. Kanit Intelkam juga hadir."
+    entry = span_of(text, "Kanit Provos", "ROLE")
+    new_text = "Judul baru\n" + text.replace("Kanit Provos", "Kanit Propam")
+    start, end = propose(entry, new_text, TokenIndex(new_text)) or (0, 0)
+    assert new_text[start:end] == "Kanit Propam"
+
+
+def test_propose_offers_nothing_for_a_text_gone_without_a_likeness() -> None:
+    text = "Presiden bertemu warga di balai desa."
+    entry = Span(0, 11, "PER", "Sri Mulyani")
+    assert propose(entry, text, TokenIndex(text)) is None

@@ -13,7 +13,7 @@ from cooltui.corpus import load_corpus
 from cooltui.edits import EditRefused, label_range, toggle_value
 from cooltui.model import Annotation, Status
 from cooltui.scheme import load_scheme
-from cooltui.session import IDLE_SECONDS, NotDoneYet, Session, SessionRefused
+from cooltui.session import IDLE_SECONDS, NotDoneYet, ReviewItem, Session, SessionRefused
 from cooltui.store import Store, StoreCorrupt
 from cooltui.suggest import Suggester
 
@@ -274,6 +274,80 @@ def test_a_changed_text_is_reanchored_and_counted_at_once(open_session, tmp_path
     assert stored is not None and again.statuses[FIRST] is stored.status
 
 
+@pytest.fixture
+def changed(open_session, tmp_path: Path, seeds: Path) -> Session:
+    """A session on an article done with two spans, whose text then changed so that one of
+    them ("Kanit Provos", now "Kanit Propam") waits for review."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (seeds / f"{FIRST}.txt").read_text(encoding="utf-8")
+    (corpus / f"{FIRST}.txt").write_text(text, encoding="utf-8")
+    (corpus / f"{SECOND}.txt").write_bytes((seeds / f"{SECOND}.txt").read_bytes())
+    before = open_session(corpus=corpus)
+    before.open(FIRST)
+    tag_word(before, "Kanit Provos", "ROLE")
+    tag_word(before, "Polsek Minas", "ORG")
+    before.finish(Status.DONE)
+    before.store.close()
+    (corpus / f"{FIRST}.txt").write_text(
+        "Judul baru\n\n" + text.replace("Kanit Provos", "Kanit Propam"), encoding="utf-8"
+    )
+    session = open_session(corpus=corpus)
+    session.open(FIRST)
+    return session
+
+
+def test_a_span_waiting_for_review_is_proposed_where_it_probably_went(changed: Session) -> None:
+    (item,) = changed.review_items()
+    assert isinstance(item, ReviewItem)
+    assert item.entry.text == "Kanit Provos"
+    assert item.proposed is not None and item.proposed.text == "Kanit Propam"
+    assert changed.statuses[FIRST] is Status.FLAGGED
+    assert changed.counts().done == 0
+
+
+def test_placing_the_last_span_waiting_for_review_makes_the_article_done_again(
+    changed: Session,
+) -> None:
+    (item,) = changed.review_items()
+    assert item.proposed is not None
+    placed = changed.place_review(item.entry, item.proposed.start, item.proposed.end, "ROLE")
+    assert placed is not None and placed.text == "Kanit Propam"
+    stored = changed.store.get(FIRST)
+    assert stored is not None and stored.review == () and stored.status is Status.DONE
+    assert changed.statuses[FIRST] is Status.DONE and changed.counts().done == 1
+    assert FIRST not in changed.stale and not changed.row(changed.corpus.articles[0]).stale
+    assert changed.review_items() == ()
+    undone = changed.undo()  # one undo puts it back to review
+    assert undone is not None and changed.statuses[FIRST] is Status.FLAGGED
+
+
+def test_dropping_a_span_waiting_for_review(changed: Session) -> None:
+    (item,) = changed.review_items()
+    changed.drop_review(item.entry)
+    stored = changed.store.get(FIRST)
+    assert stored is not None and stored.review == () and stored.status is Status.DONE
+    assert [s.text for s in stored.spans] == ["Polsek Minas"]
+    with pytest.raises(EditRefused, match="no longer waits"):
+        changed.drop_review(item.entry)
+
+
+def test_a_status_set_by_hand_meanwhile_is_kept(changed: Session) -> None:
+    changed.toggle_flag()  # unflagged by hand: in progress
+    (item,) = changed.review_items()
+    changed.drop_review(item.entry)
+    assert changed.statuses[FIRST] is Status.IN_PROGRESS
+
+
+def test_done_waits_for_the_review(changed: Session) -> None:
+    checking = Session(
+        changed.corpus, changed.store, Suggester(load_scheme()), clock=changed._clock
+    )
+    checking.open(FIRST)
+    with pytest.raises(NotDoneYet, match="1 span still need review: tab goes to each"):
+        checking.finish(Status.DONE)
+
+
 def test_the_filter_reads_bodies_without_touching_the_open_article(session: Session) -> None:
     """The body search runs in a worker thread: it must not load or drop texts the UI uses."""
     assert session.article is not None
@@ -313,6 +387,66 @@ def test_suggestions_on_offer_follow_the_edits(session: Session) -> None:
     assert first not in session.offered()
     session.suggestions_shown = False
     assert session.offered() == () and session.suggested_values() == frozenset()
+
+
+def test_stepping_through_suggestions_wraps_at_either_end(session: Session) -> None:
+    offered = session.offered()
+    assert len(offered) > 2
+    first, second, last = offered[0], offered[1], offered[-1]
+    assert session.suggestion_from(0, 1) is first
+    assert session.suggestion_from(first.start, 1, current=first) is second
+    assert session.suggestion_from(second.start + 1, -1) is second
+    assert session.suggestion_from(last.start, 1, current=last) is first  # wraps
+    assert session.suggestion_from(first.start, -1, current=first) is last
+    assert session.suggestion_from(last.end + 1, 1) is first
+    session.suggestions_shown = False
+    assert session.suggestion_from(0, 1) is None
+
+
+def test_accept_all_takes_the_spans_and_themes_and_one_undo_takes_all_back(
+    session: Session,
+) -> None:
+    offered = session.offered()
+    suggested = session.suggested_values()
+    assert offered and suggested, "the first seed has suggested spans and themes"
+    spans, values = session.accept_all()
+    assert (spans, values) == (len(offered), len(suggested))
+    annotation = session.annotation
+    assert annotation is not None and session.offered() == ()
+    chosen = {(g, v) for g, values_ in annotation.doc_labels.items() for v in values_}
+    assert chosen == suggested
+    assert session.accept_all() == (0, 0)
+    session.undo()
+    assert session.annotation is not None and session.annotation.spans == ()
+    assert not any(session.annotation.doc_labels.values())
+
+
+def test_accept_all_leaves_a_chosen_single_choice_alone(session: Session) -> None:
+    session.edit(lambda a: (toggle_value(a, session.scheme, "activity", "PATROLI"), None))
+    session.suggestions.themes  # what the rules suggest, activity values among them or not
+    session.accept_all()
+    assert session.annotation is not None
+    assert session.annotation.doc_labels["activity"] == ("PATROLI",)
+
+
+def test_removing_an_accepted_suggestion_puts_it_back_on_offer(session: Session) -> None:
+    suggestion = session.offered()[0]
+    assert session.article is not None
+    text = session.article.text
+    made = session.edit(
+        lambda a: label_range(
+            a,
+            text,
+            suggestion.start,
+            suggestion.end,
+            suggestion.label,
+            session.scheme,
+            suggestion.source,
+        )
+    )
+    assert made is not None and not session.back_on_offer(made)
+    session.edit(lambda a: (a.remove_span(made), None))
+    assert session.back_on_offer(made)
 
 
 def test_undo_and_redo_say_what_they_did(session: Session) -> None:
@@ -358,7 +492,8 @@ def test_done_with_suggestions_open_asks_once_then_marks_done(checking: Session)
     with pytest.raises(NotDoneYet) as refused:
         checking.finish(Status.DONE)
     assert str(refused.value) == (
-        f"{open_} suggestions still open: enter/x each, A takes all; a again marks it done anyway"
+        f"{open_} suggestions still open (. goes to each): enter/x each, A takes all; "
+        "a again marks it done anyway"
     )
     assert checking.statuses.get(FIRST, Status.TODO) is Status.TODO  # nothing was saved
     assert checking.finish(Status.DONE) == SECOND  # asked again at once: done

@@ -36,26 +36,27 @@ from cooltui.edits import (
     toggle_value,
 )
 from cooltui.errors import CoolError
-from cooltui.keys import FIELD_ACTIONS, OPENERS, keymap
+from cooltui.keys import ACTIONS, FIELD_ACTIONS, OPENERS, keymap
 from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.query import QUERY_HELP, QueryError, parse_query
-from cooltui.session import Edit, Restored, Session, SessionRefused
+from cooltui.session import Edit, Restored, ReviewItem, Session, SessionRefused
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
 from cooltui.suggest import Suggester
-from cooltui.text import printable
+from cooltui.text import printable, truncate
 from cooltui.tui.article_list import ArticleList
 from cooltui.tui.bindings import (
     add_scheme_bindings,
     bindings_for,
     footer_items,
     help_rows,
+    live_keys,
     palette_commands,
 )
 from cooltui.tui.help import HelpScreen
 from cooltui.tui.key_bar import KeyBar
 from cooltui.tui.pickers import NoteEditor, ValuePicker
-from cooltui.tui.reader import ArticleHeading, Reader
+from cooltui.tui.reader import ArticleHeading, Reader, ReviewWarning
 from cooltui.tui.sidebar import Sidebar
 
 GC_AFTER_PAUSE = 1.0
@@ -215,6 +216,9 @@ class CoolApp(App[None]):
         self.scheme = scheme = self.session.scheme
         self.focused_span: Span | None = None
         """The span tab chose: the target of span keys until the cursor leaves it."""
+        self.focused_review: ReviewItem | None = None
+        """The span waiting for review tab chose: the target of enter, x and its label's key
+        while the cursor stays in its paragraph."""
         self._last_key = self._last_collect = time.monotonic()
         self._gc_was_enabled = True
         self._find_from = 0
@@ -245,6 +249,7 @@ class CoolApp(App[None]):
                 yield ArticleList(id="articles")
             with Column(id="centre"):
                 yield ArticleHeading(id="heading")
+                yield ReviewWarning(id="review-warning")
                 yield Reader(self.scheme, id="reader")
                 yield Input(placeholder="find in the article: Enter selects, Esc closes", id="find")
             yield Sidebar(self.scheme, id="sidebar")
@@ -261,6 +266,9 @@ class CoolApp(App[None]):
             self.query_one("#list-column").display = False
         self.screen.set_class(self.size.width < NARROW_BELOW, "-narrow")
         self.set_keymap(keymap(self.scheme.app_keys))  # the scheme's [keys] table
+        live = live_keys(self, self.scheme)
+        self.keys_shown = {action.id: live[action.binding_id][0] for action in ACTIONS}
+        """Each action's first key as the footer shows it, by id, for messages that name keys."""
         self.query_one(KeyBar).set_keys(footer_items(self, self.scheme))
         self.query_one("#filter").display = False
         self.query_one("#find").display = False
@@ -342,6 +350,7 @@ class CoolApp(App[None]):
         if opened is None:
             return
         self.focused_span = None
+        self.focused_review = None
         self.query_one(ArticleHeading).show(opened.article, opened.note)
         self.reader.show_article(opened.text, opened.tokens, opened.annotation.spans)
         self._show_row(article_id)  # re-anchoring can change its status and mark
@@ -352,8 +361,11 @@ class CoolApp(App[None]):
         annotation = self.annotation
         spans = annotation.spans if annotation else ()
         offered = self.session.offered()
-        self.reader.set_spans(spans, offered)
-        self.sidebar.show(annotation, self.session.suggested_values(), offered)
+        review = self.session.review_items()
+        proposals = [item.proposed for item in review if item.proposed is not None]
+        self.reader.set_spans(spans, offered, proposals)
+        self.sidebar.show(annotation, self.session.suggested_values(), offered, review)
+        self.query_one(ReviewWarning).show(len(review), self.keys_shown)
         self._refresh_top()
 
     def _refresh_top(self) -> None:
@@ -408,6 +420,7 @@ class CoolApp(App[None]):
     def _edited(self, focus: Span | None = None) -> None:
         """Show what an edit of the open article made."""
         self.focused_span = focus
+        self.focused_review = None
         if self.annotation is not None:
             self._show_row(self.annotation.article_id)
         self._refresh_views()
@@ -424,6 +437,10 @@ class CoolApp(App[None]):
             return
         text = self.article.text
         start, end = self.reader.selected_range
+        review = self._review_here()
+        if review is not None and label == review.entry.label:
+            self._place_review(review, label)
+            return
         if start == end:
             span = self._target_span()
             if span is not None:
@@ -443,34 +460,54 @@ class CoolApp(App[None]):
             self._edit(lambda a: label_range(a, text, start, end, label, self.scheme, source))
             self.reader.collapse_selection()
             return
-        self._edit(lambda a: label_range(a, text, start, end, label, self.scheme))
+        # A suggestion selected whole (as . and , select it) keeps its rule as the source.
+        suggestion = self._suggestion_here()
+        whole = suggestion is not None and (suggestion.start, suggestion.end) == (start, end)
+        source = suggestion.source if whole and suggestion.label == label else MANUAL
+        self._edit(lambda a: label_range(a, text, start, end, label, self.scheme, source))
         self.reader.collapse_selection()
 
     def action_remove_span(self) -> None:
+        review = self._review_here()
         span = self._target_span()
+        if review is not None and (self.focused_review is not None or span is None):
+            self._resolve_review(lambda: self.session.drop_review(review.entry), "dropped")
+            return
         if span is not None:
-            self._edit(lambda a: (remove(a, span), None))
+            if self._edit(lambda a: (remove(a, span), None)) and self.session.back_on_offer(span):
+                key = self.keys_shown["remove_span"]
+                said = f"{span.label} '{truncate(span.text, 30, flatten=True)}'"
+                self.notify(
+                    Content(printable(f"{said} is a suggestion again: {key} again rejects it")),
+                    timeout=4,
+                )
             return
         suggestion = self._suggestion_here()
         if suggestion is None:
             self.notify("no span or suggestion here to remove", timeout=2)
             return
         # Remembered with the annotation, so that the rule does not offer it again.
-        self._edit(lambda a: (a.reject(suggestion), None))
+        if self._edit(lambda a: (a.reject(suggestion), None)):
+            self._step_suggestion(1, past=suggestion)
 
     # Suggestions
 
     def _suggestion_here(self) -> Span | None:
-        """The suggestion on offer under the cursor (the reader shows just those on offer)."""
-        return self.reader.suggestion_at(self.reader.cursor_offset)
+        """The suggestion on offer at the selection's start, else under the cursor (the reader
+        shows just those on offer)."""
+        return self.reader.suggestion_at(self.reader.target_offset)
 
     def action_accept_suggestion(self) -> None:
+        review = self._review_here()
+        if review is not None:
+            self._place_review(review, review.entry.label)
+            return
         suggestion = self._suggestion_here()
         if suggestion is None or self.article is None:
             self.notify("no suggestion under the cursor", timeout=2)
             return
         text = self.article.text
-        self._edit(
+        accepted = self._edit(
             lambda a: label_range(
                 a,
                 text,
@@ -481,15 +518,49 @@ class CoolApp(App[None]):
                 source=suggestion.source,
             )
         )
+        if accepted:
+            self._step_suggestion(1, past=suggestion)
 
     def action_accept_all_suggestions(self) -> None:
-        offered = self.session.offered()
-        if not offered:
+        try:
+            spans, values = self.session.accept_all()  # one edit: one undo takes all back
+        except (EditRefused, SessionRefused) as error:
+            self._warn(error, timeout=4)
+            return
+        if not spans and not values:
             self.notify("no suggestions to accept", timeout=2)
             return
-        # One edit, so that one undo takes them all back.
-        if self._edit(lambda a: (a.with_spans((*a.spans, *offered)), None)):
-            self.notify(f"accepted {len(offered)} suggestions", timeout=2)
+        self._edited()
+        taken = [f"{spans} suggestion{'s' if spans != 1 else ''}"] if spans else []
+        if values:
+            taken.append(f"{values} suggested value{'s' if values != 1 else ''}")
+        self.notify(f"accepted {' and '.join(taken)}", timeout=2)
+
+    def action_next_suggestion(self) -> None:
+        self._step_suggestion(1)
+
+    def action_previous_suggestion(self) -> None:
+        self._step_suggestion(-1)
+
+    def _step_suggestion(self, step: int, past: Span | None = None) -> None:
+        """Select the next (or previous) suggestion on offer, from `past` (one just answered)
+        or from the one selected, else from the cursor."""
+        here = self._suggestion_here()
+        selected = here is not None and self.reader.selected_range == (here.start, here.end)
+        current = past or (here if selected else None)
+        found = self.session.suggestion_from(self.reader.target_offset, step, current)
+        if found is not None:
+            self.focused_span = self.focused_review = None
+            self.reader.select_range(found.start, found.end)
+        elif past is None:
+            hidden = not self.session.suggestions_shown
+            key = self.keys_shown["toggle_suggestions"]
+            self.notify(
+                f"suggestions are hidden: {key} shows them"
+                if hidden
+                else "no suggestions on offer in this article",
+                timeout=2,
+            )
 
     def action_toggle_suggestions(self) -> None:
         shown = self.session.suggestions_shown = not self.session.suggestions_shown
@@ -503,31 +574,110 @@ class CoolApp(App[None]):
         self._jump_span(-1)
 
     def _jump_span(self, step: int) -> None:
+        """Tab's walk over the spans and the spans waiting for review, in text order."""
         spans = self.annotation.spans if self.annotation else ()
-        if not spans:
+        review = self.session.review_items()
+        targets: list[tuple[int, Span | ReviewItem]] = [(span.start, span) for span in spans]
+        targets += [(item.at, item) for item in review]
+        if not targets:
             self.notify("no spans in this article yet", timeout=2)
             return
-        focused = self._target_span() if self.focused_span is not None else None
-        if focused is not None:  # from the span tab chose: strictly past it
-            after = [s for s in spans if s.start > focused.start]
-            before = [s for s in spans if s.start < focused.start]
-        else:  # from the cursor: a span starting right there is the next one
+        targets.sort(key=lambda target: target[0])  # stable: a span before a review at a place
+        focused = self.focused_review or (
+            self._target_span() if self.focused_span is not None else None
+        )
+        at = next((n for n, (_, t) in enumerate(targets) if t is focused), None)
+        if at is not None:  # from the one tab chose: the one after it
+            target = targets[(at + step) % len(targets)][1]
+        else:  # from the cursor: one starting right there is the next one
             cursor = self.reader.cursor_offset
-            after = [s for s in spans if s.start >= cursor]
-            before = [s for s in spans if s.start < cursor]
-        # Past the last span, tab wraps to the first; shift+tab past the first, to the last.
-        self._focus_span((after or list(spans))[0] if step > 0 else (before or list(spans))[-1])
+            after = [t for start, t in targets if start >= cursor]
+            before = [t for start, t in targets if start < cursor]
+            # Past the last, tab wraps to the first; shift+tab past the first, to the last.
+            everything = [t for _, t in targets]
+            target = (after or everything)[0] if step > 0 else (before or everything)[-1]
+        if isinstance(target, ReviewItem):
+            self._focus_review(target)
+        else:
+            self._focus_span(target)
 
     def _focus_span(self, span: Span) -> None:
         self.reader.select_range(span.start, span.end)
         self.focused_span = span
+        self.focused_review = None
+
+    def _focus_review(self, item: ReviewItem) -> None:
+        """Go to a span waiting for review: select its proposed place, else put the cursor where
+        it was, and say what it was and which keys resolve it."""
+        proposed = item.proposed
+        if proposed is not None:
+            self.reader.select_range(proposed.start, proposed.end)
+        else:
+            self.reader.move_to(min(item.entry.start, len(self.reader.text)))
+        self.focused_span = None
+        self.focused_review = item
+        keys, entry = self.keys_shown, item.entry
+        was = f"needs review: {entry.label} '{truncate(entry.text, 30, flatten=True)}'"
+        label_key = self.scheme.label(entry.label)
+        press = label_key.key if label_key is not None else "its label's key"
+        if proposed is None:
+            how = f"not found; select where it goes and press {press}"
+        else:
+            how = f"{keys['accept_suggestion']} puts it here, or select elsewhere and press {press}"
+        self.notify(Content(printable(f"{was}: {how}; {keys['remove_span']} drops it")), timeout=6)
+
+    def _review_here(self) -> ReviewItem | None:
+        """The span waiting for review that enter, x and its label's key act on: the one tab
+        chose, else the one proposed under the cursor."""
+        if self.focused_review is not None:
+            return self.focused_review
+        proposal = self.reader.proposal_at(self.reader.target_offset)
+        if proposal is None:
+            return None
+        return next((i for i in self.session.review_items() if i.proposed is proposal), None)
+
+    def _place_review(self, item: ReviewItem, label: str) -> None:
+        start, end = self.reader.selected_range
+        if start == end:
+            if item.proposed is None:
+                self.notify("select where it goes first, then press its label's key", timeout=3)
+                return
+            start, end = item.proposed.start, item.proposed.end
+        self._resolve_review(
+            lambda: self.session.place_review(item.entry, start, end, label), "placed"
+        )
+
+    def _resolve_review(self, resolve: Callable[[], object], done: str) -> None:
+        """Place or drop a span waiting for review, then go to the next one waiting, if any."""
+        try:
+            resolve()
+        except (EditRefused, SessionRefused) as error:
+            self._warn(error, timeout=4)
+            return
+        self._edited()
+        self.reader.collapse_selection()
+        left = self.session.review_items()
+        if left:
+            self._focus_review(left[0])
+            return
+        status = self.annotation.status.value.replace("_", " ") if self.annotation else ""
+        self.notify(f"{done}: nothing waits for review now; the article is {status}", timeout=4)
 
     @on(Reader.SelectionChanged)
     def _forget_focused_span(self) -> None:
-        """A span chosen with tab stays the target of span keys until the cursor leaves it."""
+        """A span chosen with tab stays the target of span keys until the cursor leaves it; a
+        span waiting for review, until the selection leaves its paragraph."""
         span = self.focused_span
         if span is not None and not span.start <= self.reader.cursor_offset <= span.end:
             self.focused_span = None
+        review = self.focused_review
+        if review is not None:
+            text, at = self.reader.text, review.at
+            first = text.rfind("\n", 0, at) + 1
+            last = text.find("\n", at)
+            start, end = self.reader.selected_range
+            if end < first or (last >= 0 and start > last):
+                self.focused_review = None
 
     def action_move_edge(self, edge: str, step: int) -> None:
         span = self._target_span()
@@ -556,6 +706,11 @@ class CoolApp(App[None]):
     @on(Sidebar.SpanChosen)
     def _sidebar_span(self, message: Sidebar.SpanChosen) -> None:
         self._focus_span(message.span)
+        self._focus(self.reader)
+
+    @on(Sidebar.ReviewChosen)
+    def _sidebar_review(self, message: Sidebar.ReviewChosen) -> None:
+        self._focus_review(message.item)
         self._focus(self.reader)
 
     def action_pick_labels(self) -> None:

@@ -83,6 +83,41 @@ class ArticleHeading(Static):
         self.update(Content.assemble(title, "\n", (printable(facts), "dim not bold"), note))
 
 
+class ReviewWarning(Static):
+    """While spans wait for review after the article's text changed: how many, and the keys that
+    resolve them. Its height follows its text, so it is never cut at any size."""
+
+    DEFAULT_CSS = """
+    ReviewWarning {
+        height: auto;
+        padding: 0 1;
+        background: $warning 25%;
+        color: $text;
+        display: none;
+    }
+    """
+
+    def show(self, waiting: int, keys: dict[str, str]) -> None:
+        """Show the warning for `waiting` spans (0 hides it); `keys`: action id -> key shown."""
+        self.display = waiting > 0
+        if not waiting:
+            return
+        spans = f"{waiting} span{'s' if waiting > 1 else ''}"
+        self.update(
+            Content.assemble(
+                ("⚠ The text changed: ", "bold"),
+                f"{spans} could not be found again and wait for review. ",
+                (keys["next_span"], "bold"),
+                " goes to each; ",
+                (keys["accept_suggestion"], "bold"),
+                " puts it at the proposed place, or select where it goes and press its label's "
+                "key; ",
+                (keys["remove_span"], "bold"),
+                " drops it.",
+            )
+        )
+
+
 class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
     """The article text, read-only, with spans styled in their labels' colours."""
 
@@ -128,7 +163,9 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
         self.tokens = TokenIndex("")
         self.spans: tuple[Span, ...] = ()
         self.suggestions: tuple[Span, ...] = ()
-        self._span_index = self._suggestion_index = SpanIndex.of(())
+        self.proposals: tuple[Span, ...] = ()
+        """Where spans waiting for review probably went, drawn as suggestions are."""
+        self._span_index = self._suggestion_index = self._proposal_index = SpanIndex.of(())
         self._line_starts = [0]
         self._marks: dict[int, list[Mark]] = {}
         # Rendered screen lines, keyed on what they show: only changed lines render again.
@@ -166,17 +203,24 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
         self.tokens = tokens
         self._strips.clear()
         self._span_pieces.clear()
-        self.spans = self.suggestions = ()
+        self.spans = self.suggestions = self.proposals = ()
         self._marks = {}
         self.set_spans(spans, suggestions)
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
 
-    def set_spans(self, spans: Sequence[Span], suggestions: Sequence[Span] = ()) -> None:
-        """Restyle for a new set of spans and suggestions, repainting only what changed."""
+    def set_spans(
+        self,
+        spans: Sequence[Span],
+        suggestions: Sequence[Span] = (),
+        proposals: Sequence[Span] = (),
+    ) -> None:
+        """Restyle for a new set of spans, suggestions and proposed places of spans waiting for
+        review, repainting only what changed."""
         changed: list[Span] = []
         for suggested, old, new in (
             (True, self.suggestions, tuple(suggestions)),
+            (True, self.proposals, tuple(proposals)),
             (False, self.spans, tuple(spans)),
         ):
             dropped, added = span_changes(old, new)
@@ -188,8 +232,10 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
                     insort(self._marks.setdefault(row, []), mark, key=_MARK_ORDER)
             changed += dropped + added
         self.spans, self.suggestions = tuple(spans), tuple(suggestions)
+        self.proposals = tuple(proposals)
         self._span_index = SpanIndex.of(self.spans)
         self._suggestion_index = SpanIndex.of(self.suggestions)
+        self._proposal_index = SpanIndex.of(self.proposals)
         if len(changed) > REPAINT_ALL_OVER:
             self.refresh()
         else:
@@ -495,18 +541,33 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
     def suggestion_at(self, offset: int) -> Span | None:
         return self._suggestion_index.covering(offset)
 
+    def proposal_at(self, offset: int) -> Span | None:
+        return self._proposal_index.covering(offset)
+
+    @property
+    def target_offset(self) -> int:
+        """Where the keys act: the selection's start, else the cursor."""
+        start, end = self.selected_range
+        return start if end > start else self.cursor_offset
+
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         self._show_span_at_cursor()
 
     def _show_span_at_cursor(self) -> None:
         """The label of the span under the cursor, in words: readable without colour."""
-        start, end = self.selected_range
-        offset = start if end > start else self.cursor_offset
+        offset = self.target_offset
         # Right after labelling, the cursor stands just past the new span: name that one.
         span = self.span_at(offset) or self._span_index.ending_at(offset)
         mode = "" if self.snap else "character mode · "
         if span is not None:
             self._say(f"{mode}{span.label}: {truncate(span.text, SPAN_TEXT_WIDTH, flatten=True)}")
+            return
+        proposal = self.proposal_at(offset)
+        if proposal is not None:
+            self._say(
+                f"{mode}needs review {proposal.label}: proposed here "
+                f"{truncate(proposal.text, SPAN_TEXT_WIDTH, flatten=True)} (enter places it)"
+            )
             return
         suggestion = self.suggestion_at(offset)
         if suggestion is not None:

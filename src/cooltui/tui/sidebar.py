@@ -28,6 +28,7 @@ from textual.widgets import Static
 
 from cooltui.model import Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme
+from cooltui.session import ReviewItem
 from cooltui.span_groups import SpanGroups
 from cooltui.text import printable, truncate
 
@@ -299,6 +300,13 @@ class Sidebar(Vertical):
             self.group = group
             self.value = value
 
+    class ReviewChosen(Message):
+        """The annotator clicked a span waiting for review: the reader should go to it."""
+
+        def __init__(self, item: ReviewItem) -> None:
+            super().__init__()
+            self.item = item
+
     class SpanChosen(Message):
         """The annotator clicked a span (or a suggestion): the reader should go to it."""
 
@@ -353,8 +361,10 @@ class Sidebar(Vertical):
         annotation: Annotation | None,
         suggested: frozenset[tuple[str, str]] = frozenset(),
         suggestions: Sequence[Span] = (),
+        review: Sequence[ReviewItem] = (),
     ) -> None:
-        """Show an article's annotation (None: no article open); cheap enough for every edit."""
+        """Show an article's annotation (None: no article open), with the suggestions on offer
+        and its spans waiting for review; cheap enough for every edit."""
         is_open = annotation is not None
         self.placeholder.display = not is_open
         for widget in (*self.groups.values(), self.note, self.spans):
@@ -373,9 +383,10 @@ class Sidebar(Vertical):
                 self.groups[group.name].set_rows(self._group_rows(group, chosen, suggested))
         if self._changed("note", annotation.note):
             self.note.update(self._note_content(annotation.note))
-        if self._changed("review", annotation.review):
-            self.review.display = bool(annotation.review)
-            self.review.set_rows(self._review_rows(annotation.review))
+        review = tuple(review)
+        if self._changed("review", review):
+            self.review.display = bool(review)
+            self.review.set_rows(self._review_rows(review))
         if self._changed("spans", annotation.spans):
             self.spans.set_rows(self._span_rows(annotation.spans))
         suggestions = tuple(suggestions)
@@ -456,20 +467,31 @@ class Sidebar(Vertical):
             rows.append((Content.styled(more, "dim"), None))
         return rows
 
-    def _review_rows(self, review: Sequence[Span]) -> list[Row]:
+    def _review_rows(self, review: Sequence[ReviewItem]) -> list[Row]:
         heading = Content.styled(f"needs review ({len(review)})", "bold $text-warning")
-        return [
-            (heading, None),
-            *(
+        rows: list[Row] = [(heading, None)]
+        for item in review:
+            proposed = item.proposed
+            place = (
+                ("  → ", one_line(proposed.text, 30), "?")
+                if proposed is not None and proposed.text != item.entry.text
+                else ()
+            )
+            where = ("  (no place found)", "$text-muted") if proposed is None else ""
+            rows.append(
                 (
                     Content.assemble(
-                        "  ! ", self._label_name(span.label), " ", one_line(span.text)
+                        "  ! ",
+                        self._label_name(item.entry.label),
+                        " ",
+                        one_line(item.entry.text, 30),
+                        *place,
+                        where,
                     ),
-                    (span,),
+                    item,
                 )
-                for span in review
-            ),
-        ]
+            )
+        return rows
 
     def _suggestion_rows(self, suggestions: Sequence[Span]) -> list[Row]:
         heading = Content.styled(f"suggested ({len(suggestions)})", "bold $text-muted")
@@ -497,6 +519,9 @@ class Sidebar(Vertical):
         payload = event.payload
         if isinstance(payload, _ValueRef):
             self.post_message(self.ValueToggled(payload.group, payload.value))
+            return
+        if isinstance(payload, ReviewItem):
+            self.post_message(self.ReviewChosen(payload))
             return
         assert isinstance(payload, tuple)
         # Repeated clicks on "Kompol ×2" visit each occurrence in turn.
