@@ -197,12 +197,16 @@ class Session:
         return anchored, "\n⚠ the text changed since it was annotated: spans re-anchored"
 
     def next_unfinished(self, after: str | None) -> str | None:
-        """The first article after `after` (wrapping around) that is not done or skipped."""
+        """The first article after `after` (wrapping around) that is not done or skipped, or
+        whose text changed since it was: opening it re-anchors its spans."""
         articles = self.corpus.articles
         start = self._position[after] + 1 if after in self._position else 0
+        stale, statuses = self.stale, self.statuses
         for step in range(len(articles)):
             article_id = articles[(start + step) % len(articles)].id
-            if article_id != after and not self.statuses.get(article_id, Status.TODO).finished:
+            if article_id == after:
+                continue
+            if not statuses.get(article_id, Status.TODO).finished or article_id in stale:
                 return article_id
         return None
 
