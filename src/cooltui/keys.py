@@ -188,6 +188,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("accept_all_suggestions", "A", "Accept all", SUGGESTIONS),
     _command("toggle_suggestions", "S", "Show/hide suggestions", SUGGESTIONS),
     _command("toggle_list", "B", "Show/hide the list", APP),
+    _command("sidebar_next_part", "i", "Sidebar: scroll to its next part", APP),
     _command("filter", "/", "Filter the list", APP, footer="filter", priority="opens"),
     _command("help", "?", "Help", APP, footer="help", priority="opens"),
     _command("quit", "q", "Quit", APP, footer="quit"),

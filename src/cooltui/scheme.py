@@ -106,7 +106,7 @@ class Scheme:
             SchemeKey(
                 value.key,
                 value_action(group.name, value.name),
-                f"Toggle {group.name} {value.name}",
+                f"{'Toggle' if group.multi else 'Choose'} {group.name} {value.name}",
                 THEMES,
             )
             for group in self.groups

@@ -13,6 +13,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from cooltui.anchor import propose
@@ -112,6 +113,8 @@ class Session:
         *,
         read_only_reason: str | None = None,
         clock: Clock = time.monotonic,
+        corpus_paths: tuple[Path, ...] = (),
+        new_store: bool = False,
     ) -> None:
         self.corpus = corpus
         self.store = store
@@ -121,6 +124,9 @@ class Session:
             "opened read-only" if store.read_only else None
         )
         self._clock = clock
+        self.corpus_paths = corpus_paths
+        self.new_store = new_store
+        """The store was made by this session's opening: nothing was annotated here before."""
         self._position = {article.id: index for index, article in enumerate(corpus)}
         self.statuses: dict[str, Status] = store.statuses()
         self._done = sum(
@@ -482,6 +488,14 @@ class Session:
             per_hour = done / (self._active / 3600)
         return Counts(self._done, len(self.corpus), per_hour)
 
+    def where(self) -> str:
+        """Which store and corpus this is, for the header: "store ./annotations/root · corpus
+        seeds" (paths under the current folder are shown from it)."""
+        parts = [f"store {shown_path(self.store.path)}"]
+        if self.corpus_paths:
+            parts.append(f"corpus {', '.join(shown_path(p) for p in self.corpus_paths)}")
+        return " · ".join(parts)
+
     def facts(self, article_id: str) -> ArticleFacts | None:
         """What an article's annotation holds, for the filter (called from its worker thread)."""
         try:
@@ -529,6 +543,16 @@ def _what_changed(old: Annotation | None, new: Annotation | None) -> str:
     if old_status is not new_status:
         return new_status.value.replace("_", " ")
     return "an edit"
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: from the current folder ("./annotations/root") when it
+    is under it, else absolute."""
+    absolute = Path.cwd() / path  # not resolved: a symlinked folder keeps the name typed
+    try:
+        return f"./{absolute.relative_to(Path.cwd())}"
+    except ValueError:
+        return str(absolute)
 
 
 def _start(span: Span) -> int:

@@ -69,7 +69,7 @@ async def test_value_picker_lists_every_group_and_value_with_marks(size):
         shown = prompts(picker)
         assert shown[0] == "themes · any number"
         assert " [x] 1 KAMTIBMAS" in shown and "✦[ ] 3 ANTI_HOAX" in shown
-        assert "activity · one at most" in shown and " ( ) SAMBANG" in shown
+        assert "activity · one at most" in shown and " ( ) @ SAMBANG" in shown
         expected = sum(len(group.values) + 1 for group in SCHEME.groups)
         assert len(shown) == expected
         assert highlighted(picker) == " [x] 1 KAMTIBMAS"  # the first value, not the heading
@@ -113,7 +113,7 @@ async def test_value_picker_single_choice_group_is_a_radio_the_app_applies():
         await pilot.pause()
         assert app.toggles == [("activity", "BAKTI_SOSIAL"), ("activity", "DIALOG")]
         shown = prompts(picker)
-        assert " (•) DIALOG" in shown and " ( ) BAKTI_SOSIAL" in shown
+        assert " (•) $ DIALOG" in shown and " ( ) ^ BAKTI_SOSIAL" in shown
 
 
 async def test_value_picker_tab_jumps_between_groups():

@@ -39,7 +39,7 @@ from cooltui.errors import CoolError
 from cooltui.keys import ACTIONS, FIELD_ACTIONS, OPENERS, keymap
 from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.query import QUERY_HELP, QueryError, parse_query
-from cooltui.session import Edit, Restored, ReviewItem, Session, SessionRefused
+from cooltui.session import Edit, Restored, ReviewItem, Session, SessionRefused, shown_path
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
 from cooltui.suggest import Suggester
@@ -280,6 +280,9 @@ class CoolApp(App[None]):
         gc.disable()
         self.set_interval(GC_AFTER_PAUSE, self._collect_garbage)
         self.save_status.show(None, self.store.read_only)
+        if self.session.new_store:  # once: starting elsewhere must not look like lost work
+            store = shown_path(self.store.path)
+            self.notify(Content(printable(f"new store: {store}")), timeout=8)
         first = self.session.first_article()
         if first is not None:
             self.open_article(first)
@@ -375,6 +378,7 @@ class CoolApp(App[None]):
             f"cooltui · {self.store.annotator}",
             f"{counts.done} of {counts.total} done",
             f"{pace} this session",
+            self.session.where(),
         ]
         top = self.query_one(TopBar)
         top.set_class(self.store.read_only, "-read-only")
@@ -818,6 +822,11 @@ class CoolApp(App[None]):
         if not column.display:
             self._focus(self.reader)
 
+    def action_sidebar_next_part(self) -> None:
+        part = self.sidebar.show_next_part()
+        if part is None:
+            self.notify("the sidebar shows all of itself already", timeout=2)
+
     def action_filter(self) -> None:
         column = self.query_one("#list-column")
         column.display = True
@@ -926,6 +935,7 @@ def build_app(
 
     def open_session(on_state: Callable[[SaveState], None]) -> Session:
         reason = "opened with --read-only" if read_only else None
+        new_store = not read_only and not (settings.store_dir / settings.annotator).exists()
         try:
             store = Store.open(
                 settings.store_dir, settings.annotator, read_only=read_only, on_state=on_state
@@ -935,7 +945,14 @@ def build_app(
             store = Store.open(
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
-        return Session(corpus, store, suggester, read_only_reason=reason)
+        return Session(
+            corpus,
+            store,
+            suggester,
+            read_only_reason=reason,
+            corpus_paths=settings.corpus_paths,
+            new_store=new_store,
+        )
 
     return CoolApp(open_session)
 

@@ -513,6 +513,35 @@ class Sidebar(Vertical):
             rows.append((Content.styled(more, "dim"), None))
         return rows
 
+    def show_next_part(self) -> str | None:
+        """Scroll the next part (a label group, the note, the spans waiting for review, the
+        spans, the suggestions) to the top, after the last wrapping to the first: the keyboard's
+        way to every part on a small screen. Its name, or None when everything is in view."""
+        body = self.query_one(SidebarBody)
+        if body.max_scroll_y <= 0:
+            return None
+        parts = [part for part in self._parts() if part.display]
+        top = round(body.scroll_y)
+        following = [p for p in parts if p.virtual_region.y > top]
+        if body.scroll_y >= body.max_scroll_y or not following:
+            following = parts  # at the end: back to the first
+        part = following[0]
+        body.scroll_to(y=part.virtual_region.y, animate=False, immediate=True)
+        return self._part_names[part.id or ""]
+
+    def _parts(self) -> list[Widget]:
+        return [*self.groups.values(), self.note, self.review, self.spans, self.suggestions]
+
+    @property
+    def _part_names(self) -> dict[str, str]:
+        names = {f"sidebar-group-{group.name}": group.name for group in self.scheme.groups}
+        return names | {
+            "sidebar-note": "note",
+            "sidebar-review": "needs review",
+            "sidebar-spans": "spans",
+            "sidebar-suggestions": "suggestions",
+        }
+
     @on(SidebarRows.Clicked)
     def _row_clicked(self, event: SidebarRows.Clicked) -> None:
         event.stop()
