@@ -3,11 +3,14 @@
 Spans count as found only on an exact match of start, end and label. Themes count per article
 and value, for every document label group with cue words. Prints `name=value` lines, per gold
 file: `<file>.spans.<LABEL>.precision=...`, `<file>.spans.micro.f1=...`, `<file>.themes...`.
+Where the gold holds each article's heads (a "place" in its meta, which the exporter never
+writes), it also prints how often the article list's title, outlet and place (cooltui.meta)
+are exactly the gold ones: `<file>.title_accuracy=0.923 ratio`, and the same for outlet and place.
 
     python bench/suggest_eval.py [GOLD.jsonl ...] [--errors]
 
 Without files it reads tests/data/gold/seeds.jsonl and heldout.jsonl. --errors lists every miss
-(-) and false suggestion (+) after the scores.
+(-) and false suggestion (+), and every wrong title, outlet and place, after the scores.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from collections import Counter
 from pathlib import Path
 
 from cooltui.export import read_jsonl
+from cooltui.meta import describe
 from cooltui.scheme import Scheme, load_scheme
 from cooltui.suggest import Suggester
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
+HEADS = ("title", "outlet", "place")
+"""What the article list shows of an article, read by cooltui.meta.describe."""
 
 
 class Tally:
@@ -63,9 +69,20 @@ def cue_groups(scheme: Scheme) -> list[str]:
 
 def evaluate(path: Path, suggester: Suggester, errors: list[str]) -> list[str]:
     spans, themes = Tally(), Tally()
+    heads: Counter[str] = Counter()
+    judged = 0
     groups = cue_groups(suggester.scheme)
     for record in read_jsonl(path):
         text = record.text
+        if "place" in record.meta:
+            judged += 1
+            about = describe(text)
+            for head in HEADS:
+                found_head, gold_head = getattr(about, head), record.meta[head]
+                if found_head == gold_head:
+                    heads[head] += 1
+                else:
+                    errors.append(f"{record.id} {head} {found_head!r}, not {gold_head!r}")
         found = suggester.suggest(text)
         gold = {span.key for span in record.annotation.spans}
         suggested = {span.key for span in found.spans}
@@ -85,7 +102,11 @@ def evaluate(path: Path, suggester: Suggester, errors: list[str]) -> list[str]:
         ):
             errors += [f"{record.id} {sign} theme {value}" for _, value in sorted(items)]
     name = path.stem
-    return spans.lines(f"{name}.spans") + themes.lines(f"{name}.themes")
+    lines = spans.lines(f"{name}.spans") + themes.lines(f"{name}.themes")
+    if judged:
+        lines += [f"{name}.{head}_accuracy={heads[head] / judged:.3f} ratio" for head in HEADS]
+        lines.append(f"{name}.heads.support={judged} articles")
+    return lines
 
 
 def main() -> None:

@@ -41,11 +41,106 @@ def test_seed_articles(seeds, name, title, outlet, place, date):
         ("Dumai, Bertuahpos.com – Polres Dumai", "Bertuahpos.com", "Dumai"),
         ("Polsek Minas - yang dipimpin Kapolsek", None, None),
         ("Kegiatan berjalan lancar. Warga - terutama pemuda - hadir.", None, None),
+        # An outlet of two words in capitals before the place, not after it.
+        ("KABAR SIAK, MINAS- Personel Polsek Minas menyambangi warga.", "KABAR SIAK", "MINAS"),
+        ("BERITA DUMAI, BUKIT KAPUR - Polsek Bukit Kapur menggelar apel.", "BERITA DUMAI",
+         "BUKIT KAPUR"),
+        ("KABAR SIAK, SIAK - Polres Siak menggelar apel.", "KABAR SIAK", "SIAK"),
+        ("SIAK, KABAR SIAK - Polres Siak menggelar apel.", "KABAR SIAK", "SIAK"),
+        ("DURI, RIAUPOS - Polsek Mandau menggelar apel.", "RIAUPOS", "DURI"),
+        # A sub-place in brackets, then the outlet as a domain with stray blanks.
+        ("Pekanbaru (Rumbai) - riauonline. co.id- Polsek Rumbai menggelar apel.",
+         "riauonline.co.id", "Pekanbaru (Rumbai)"),
+        ("Pekanbaru (Rumbai) - riauonline.co.id - Polsek Rumbai menggelar apel.",
+         "riauonline.co.id", "Pekanbaru (Rumbai)"),
+        ("Riauterkini - DURI - Polsek Mandau menggelar apel.", "Riauterkini", "DURI"),
+        ("BENGKALIS, bengkalisnews.com - Polres Bengkalis menggelar apel.", "bengkalisnews.com",
+         "BENGKALIS"),
+        ("SIAK HULU, riauonline. co.id – Polsek Siak Hulu menggelar apel.", "riauonline.co.id",
+         "SIAK HULU"),
+        ("Bangkinang, Riau Pos - Polres Kampar menggelar apel siaga.", "Riau Pos", "Bangkinang"),
+        ("Jakarta - Polri menggelar apel siaga di Monas, Senin (11/11/2024).", None, "Jakarta"),
+        # A place of abbreviations is no domain.
+        ("KEC. MINAS, TOPIKMETRO.COM - Polsek Minas menggelar.", "TOPIKMETRO.COM", "KEC. MINAS"),
+        # A headline with a dash, or a paragraph going on in lower case, is no dateline.
+        ("Cooling System - Polsek Minas Sambangi Warga", None, None),
+        ("Polsek Minas - yang dipimpin Kapolsek - hadir.", None, None),
+        # An outlet's word alone may name a place too (Metro, Lampung): no outlet without a domain.
+        ("Metro - Polres Metro menggelar apel.", None, None),
     ],
-)
+)  # fmt: skip
 def test_datelines_of_other_outlets(text, outlet, place):
     about = describe(text)
     assert (about.outlet, about.place) == (outlet, place)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "https://www.riauonline.co.id/riau/read/2024/10/19/polsek-rumbai-gelar-cooling-system\n",
+        "www.riauonline.co.id/riau/read/2024/10/19/polsek-rumbai\n\n",
+        "# source: https://www.riauonline.co.id/riau/read/2024/10/19/polsek-rumbai\n"
+        "# fetched: 2024-10-20 06:12:44\n",
+        "#source: https://kabarsiak.com/berita/1 - Kabar Siak\n",
+    ],
+)
+def test_a_url_or_a_scraper_header_is_never_the_title_outlet_or_place(header):
+    text = header + "Polsek Rumbai Gelar Cooling System Jelang Pilkada\n\n"
+    text += "Pekanbaru (Rumbai) - riauonline. co.id- Polsek Rumbai menggelar apel."
+    about = describe(text)
+    assert (about.title, about.outlet, about.place) == (
+        "Polsek Rumbai Gelar Cooling System Jelang Pilkada",
+        "riauonline.co.id",
+        "Pekanbaru (Rumbai)",
+    )
+
+
+def test_without_a_headline_the_lead_after_a_header_is_the_title():
+    text = "# source: https://kabarsiak.com/berita/2024/10/sambang\n# lang: id\n"
+    text += "KABAR SIAK, MINAS- Personel Polsek Minas menyambangi warga. Warga antusias."
+    about = describe(text)
+    assert (about.title, about.outlet, about.place) == (
+        "Personel Polsek Minas menyambangi warga.",
+        "KABAR SIAK",
+        "MINAS",
+    )
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "detikJateng\nSenin, 12 Feb 2024 08:00 WIB\n\n",
+        "Home » Jateng » Solo\n\n",
+        "Beranda / Daerah / Solo\n\n",
+        "Kompas.com - 12/02/2024, 08:00 WIB\n\n",
+        "Oleh: Redaksi\n",
+    ],
+)
+def test_the_headline_before_the_dateline_is_the_title(junk):
+    text = junk + "Polresta Solo Ajak Warga Tolak Hoaks Jelang Pemilu\n\n"
+    text += "Solo - Polresta Solo mengajak warga menolak hoaks menjelang Pemilu 2024."
+    about = describe(text)
+    assert (about.title, about.place) == (
+        "Polresta Solo Ajak Warga Tolak Hoaks Jelang Pemilu",
+        "Solo",
+    )
+
+
+def test_a_headline_wrapped_over_two_lines_is_not_half_of_it():
+    text = "Polsek Minas Gelar Sambang\nKamtibmas di Kampung Minas Timur\n\n"
+    text += "SIAK - Polsek Minas menggelar sambang. Warga antusias."
+    assert describe(text).title == "Polsek Minas menggelar sambang."
+
+
+def test_an_outlet_and_date_line_is_no_dateline():
+    text = "Kompas.com - 12/02/2024, 08:00 WIB\n\nPolresta Padang Gelar Dialog Kebangsaan\n\n"
+    text += "PADANG, KOMPAS.com - Polresta Padang menggelar dialog kebangsaan."
+    about = describe(text)
+    assert (about.title, about.outlet, about.place) == (
+        "Polresta Padang Gelar Dialog Kebangsaan",
+        "KOMPAS.com",
+        "PADANG",
+    )
 
 
 def test_page_junk_never_becomes_the_title():

@@ -30,6 +30,7 @@ def test_gold_spans_lie_on_their_articles_text_and_tokens(name):
             assert span.label in scheme.label_names
             assert tokens.is_start(span.start) and tokens.is_end(span.end), span
         assert set(record.annotation.doc_labels["themes"]) <= themes
+        assert {"title", "outlet", "place"} <= set(record.meta)  # the hand-made heads
 
 
 def test_the_suggester_still_does_well_on_the_seeds():

@@ -368,6 +368,39 @@ def test_the_dateline_is_read_from_the_text_when_not_given(suggester):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "KABAR SIAK, MINAS- Personel Polsek Minas menyambangi warga.",
+            [("MEDIA", "KABAR SIAK"), ("LOC", "MINAS")],
+        ),
+        (
+            "KABAR SIAK, SIAK - Polres Siak menggelar apel.",
+            [("MEDIA", "KABAR SIAK"), ("LOC", "SIAK")],
+        ),
+        (
+            "Pekanbaru (Rumbai) - riauonline. co.id- Polsek Rumbai menggelar apel.",
+            [("LOC", "Pekanbaru"), ("LOC", "Rumbai"), ("MEDIA", "riauonline. co.id")],
+        ),
+        (
+            "https://goriau.com/berita/2024/11/polsek-bangkinang\n"
+            "BANGKINANG, goriau.com - Polsek Bangkinang menggelar apel.",
+            [("LOC", "BANGKINANG"), ("MEDIA", "goriau.com")],
+        ),
+        (
+            "# source: https://suarariau.com/berita/1\n"
+            "Bengkalis, Suara Riau - Polres Bengkalis menggelar apel.\n\n"
+            "Berita ini lebih dulu terbit di Suara Riau.",
+            [("LOC", "Bengkalis"), ("MEDIA", "Suara Riau"), ("MEDIA", "Suara Riau")],
+        ),
+    ],
+)
+def test_the_outlet_of_the_dateline_is_media_and_never_a_place(suggester, text, expected):
+    spans = suggester.suggest(text).spans
+    assert [(s.label, s.text) for s in spans if s.label in ("MEDIA", "LOC")] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "media"),
     [
         ("dikutip dari Kompas.com kemarin", ["Kompas.com"]),

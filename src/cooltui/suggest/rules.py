@@ -276,12 +276,13 @@ _HEADLINE_CHARS = 160
 """Longer lines are paragraphs, however many capitals they hold."""
 _HEAD_CHARS = 6000
 """The dateline stands in the first lines of an article."""
+_BRACKETS = re.compile(r"[()]")
 
 
 class Found:
     """The built-in rules' candidates for one article, and what they learnt of it on the way."""
 
-    __slots__ = ("candidates", "events", "names", "places", "text", "titlecase")
+    __slots__ = ("candidates", "events", "names", "outlets", "places", "text", "titlecase")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -292,6 +293,8 @@ class Found:
         """Place names read after a unit or area head: where they stand alone, they are LOC."""
         self.events: set[str] = set()
         """Names of events read after "bertajuk": their repeats are events too."""
+        self.outlets: set[str] = set()
+        """The dateline's outlet: its repeats are MEDIA, never a place in it ("Suara Riau")."""
         self.titlecase: dict[int, bool] = {}
 
     def add(self, start: int, end: int, label: str, rule: str, priority: int = SPECIFIC) -> None:
@@ -829,25 +832,43 @@ def _run(found: Found, families: _Families, hits: list[list[int]]) -> None:
 def _dateline(found: Found, outlet: str | None, place: str | None) -> None:
     """The outlet (MEDIA) and place (LOC) of the dateline, in the line that starts with one.
 
-    `outlet` and `place` are what cooltui.meta read from the dateline, without offsets.
+    `outlet` and `place` are what cooltui.meta read from the dateline, without offsets: a domain
+    without the blanks scraping left after its dots ("riauonline. co.id"), and a place with its
+    sub-place in brackets ("Pekanbaru (Rumbai)"), each part a LOC of its own.
     """
-    starts = tuple(name for name in (outlet, place) if name)
-    if not starts:
+    written = _written(outlet) if outlet else None
+    places = [part.strip() for part in _BRACKETS.split(place) if part.strip()] if place else []
+    if not (written or places):
         return
     text = found.text
     offset = 0
     for line in text[:_HEAD_CHARS].split("\n"):
         stripped = line.lstrip()
-        if stripped.startswith(starts):
-            head = offset + len(line) - len(stripped)
-            for name, label in ((outlet, "MEDIA"), (place, "LOC")):
-                at = text.find(name, head, head + 120) if name else -1
-                if name and at >= 0:
-                    found.add(at, at + len(name), label, f"rule:{label}.dateline")
-            if place and not place.isupper():
-                found.places.add(place)
+        head = offset + len(line) - len(stripped)
+        if (written and written.match(stripped)) or (place and stripped.startswith(place)):
+            media = written.search(text, head, head + 120) if written else None
+            if media:
+                found.add(*media.span(), "MEDIA", "rule:MEDIA.dateline")
+                found.outlets.add(media[0])
+            at = head
+            for name in places:
+                at = text.find(name, at, head + 120)
+                if media and at >= 0 and at < media.end() and at + len(name) > media.start():
+                    # The place is written outside the outlet's name: "KABAR SIAK, SIAK -".
+                    at = text.find(name, media.end(), head + 120)
+                if at < 0:
+                    break
+                found.add(at, at + len(name), "LOC", "rule:LOC.dateline")
+                if not name.isupper():
+                    found.places.add(name)
+                at += len(name)
             return
         offset += len(line) + 1
+
+
+def _written(outlet: str) -> re.Pattern[str]:
+    """The outlet as written in the text, where a blank may follow any of its dots."""
+    return re.compile(r"\.[^\S\n]*".join(re.escape(part) for part in outlet.split(".")))
 
 
 def _numeric_dates(found: Found) -> None:
@@ -870,6 +891,7 @@ def _echoes(found: Found) -> None:
         (found.names, "PER", "rule:PER.repeat"),
         (found.places - _PROVINCE_NAMES, "LOC", "rule:LOC.known"),
         (found.events, "EVENT", "rule:EVENT.repeat"),
+        (found.outlets, "MEDIA", "rule:MEDIA.repeat"),
     ):
         for name in names:
             if len(name) < 3 or name.lower() in _STOPS:

@@ -4,6 +4,8 @@ The annotations were written by reading the articles (see README.md for the conv
 by running the suggester. Each span is (label, surface text, which occurrence of that text in
 the article, counting from 0, substrings of longer words included); this script only finds the
 offsets, checks that spans do not overlap, and writes our export jsonl through the exporter.
+Each article's heads (title, outlet, place: what the article list should show) replace what
+the exporter writes in the record's "meta", so that they are gold too.
 
     .venv/bin/python tests/data/gold/make_gold.py [--show]
 
@@ -13,12 +15,17 @@ Run it from the repository root, so that the records name their files relatively
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import sys
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from cooltui.corpus import load_corpus
 from cooltui.export import ExportOptions, export
+from cooltui.meta import shorten
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import load_scheme
 
@@ -27,6 +34,9 @@ ANNOTATOR = "gold"
 
 Gold = tuple[list[tuple[str, str, int]], list[str], str | None]
 """(spans, themes, activity) of one article."""
+Heads = tuple[str, str | None, str | None]
+"""(title, outlet, place) of one article: its headline, or else the first sentence of its lead,
+as written; the dateline's outlet and place, None where it names none."""
 
 SEEDS: dict[str, Gold] = {
     "000_368710ebfebd31c9": (
@@ -391,6 +401,307 @@ HELDOUT: dict[str, Gold] = {
         ["ANTI_HOAX", "PERSATUAN"],
         "PATROLI",
     ),
+    "h5_dumaiterkini_sungaisembilan": (
+        [
+            ("ORG", "Polsek Sungai Sembilan", 0),
+            ("EVENT", "Pilkada Serentak", 0),
+            ("LOC", "Dumai", 0),
+            ("LOC", "Sungai Sembilan", 1),
+            ("MEDIA", "dumaiterkini. co.id", 0),
+            ("ORG", "Polsek Sungai Sembilan", 1),
+            ("LOC", "Kelurahan Batu Teritip", 0),
+            ("DATE", "Senin (18/11/2024)", 0),
+            ("EVENT", "Cooling System", 0),
+            ("EVENT", "Pilkada Serentak", 1),
+            ("DATE", "27 November 2024", 0),
+            ("ROLE", "Kapolsek Sungai Sembilan", 0),
+            ("RANK", "AKP", 0),
+            ("PER", "Hendra Wijaya", 0),
+            ("TITLE", "S.H.", 0),
+            ("PER", "Hendra", 1),
+            ("FAC", "Pelabuhan Batu Teritip", 0),
+        ],
+        ["KAMTIBMAS", "ANTI_HOAX", "PERSATUAN", "ANTI_GOLPUT"],
+        "SAMBANG",
+    ),
+    "h6_wartakampar_petapahan": (
+        [
+            ("MEDIA", "WARTA KAMPAR", 0),
+            ("LOC", "PETAPAHAN", 0),
+            ("ORG", "Polsek Tapung", 0),
+            ("EVENT", "Jumat Curhat", 0),
+            ("LOC", "Desa Petapahan", 0),
+            ("LOC", "Kecamatan Tapung", 0),
+            ("LOC", "Kabupaten Kampar", 0),
+            ("DATE", "Jumat (25/10/2024)", 0),
+            ("EVENT", "Cooling System", 0),
+            ("EVENT", "Pilkada Kampar 2024", 0),
+            ("ROLE", "Kapolsek Tapung", 0),
+            ("RANK", "Kompol", 0),
+            ("PER", "Rudi Hartono", 0),
+            ("ROLE", "Kanit Binmas", 0),
+            ("RANK", "Aipda", 0),
+            ("PER", "Syafri Yanto", 0),
+            ("PER", "Syafri", 1),
+            ("LOC", "Dusun Sei Putih", 0),
+            ("ORG", "Pemerintah Desa Petapahan", 0),
+        ],
+        ["PERSATUAN", "ANTI_POLITIK_UANG"],
+        "DIALOG",
+    ),
+    "h7_tribun_perawang": (
+        [
+            ("LOC", "Riau", 0),
+            ("LOC", "Siak", 0),
+            ("ORG", "Polres Siak", 0),
+            ("LOC", "Perawang", 0),
+            ("EVENT", "Pemilu 2024", 0),
+            ("DATE", "Rabu, 31 Januari 2024", 0),
+            ("TIME", "14:05 WIB", 0),
+            ("PER", "Teguh Santoso", 0),
+            ("PER", "Ratna Dewi", 0),
+            ("MEDIA", "TRIBUNPEKANBARU.COM", 0),
+            ("LOC", "PERAWANG", 0),
+            ("ORG", "Polres Siak", 1),
+            ("EVENT", "Cooling System", 0),
+            ("FAC", "Gedung Serbaguna Perawang", 0),
+            ("LOC", "Kecamatan Tualang", 0),
+            ("DATE", "Selasa (30/1/2024)", 0),
+            ("ORG", "Polsek Minas", 0),
+            ("ROLE", "Wakapolres Siak", 0),
+            ("RANK", "Kompol", 0),
+            ("PER", "Mhd. Khoiri", 0),
+            ("TITLE", "S.I.K.", 0),
+        ],
+        ["KAMTIBMAS", "ANTI_HOAX"],
+        "DIALOG",
+    ),
+    "h8_rohulnews_pasirpengaraian": (
+        [
+            ("ORG", "Polsek Rambah", 0),
+            ("LOC", "PASIR PENGARAIAN", 0),
+            ("MEDIA", "rohulnews.com", 1),
+            ("ORG", "Polsek Rambah", 1),
+            ("FAC", "Balai Adat Luhak Rambah", 0),
+            ("DATE", "Kamis (14/11/2024)", 0),
+            ("ROLE", "Kapolsek Rambah", 0),
+            ("RANK", "Iptu", 0),
+            ("PER", "Azwar Anas", 0),
+            ("ROLE", "Bhabinkamtibmas Desa Koto Tinggi", 0),
+            ("RANK", "Bripka", 0),
+            ("PER", "Dedi Kurniawan", 0),
+            ("ORG", "Polri", 0),
+            ("EVENT", "Pilkada Rokan Hulu 2024", 0),
+            ("ROLE", "Ketua Lembaga Adat Luhak Rambah", 0),
+            ("TITLE", "H.", 0),
+            ("PER", "Syamsul Bahri", 0),
+        ],
+        ["KAMTIBMAS", "ANTI_HOAX", "NETRALITAS"],
+        "SILATURAHMI",
+    ),
+    "h9_detik_medan": (
+        [
+            ("MEDIA", "detikSumut", 0),
+            ("DATE", "Kamis, 21 Nov 2024", 0),
+            ("TIME", "10:15 WIB", 0),
+            ("ORG", "Polrestabes Medan", 0),
+            ("LOC", "Medan", 1),
+            ("ORG", "Polrestabes Medan", 1),
+            ("FAC", "Lapangan Merdeka Medan", 0),
+            ("DATE", "Kamis (21/11/2024)", 0),
+            ("EVENT", "Cooling System", 0),
+            ("ROLE", "Kasat Binmas Polrestabes Medan", 0),
+            ("RANK", "AKBP", 0),
+            ("PER", "Rosmawati Siregar", 0),
+            ("EVENT", "Pilkada Serentak 2024", 0),
+        ],
+        ["KAMTIBMAS", "ANTI_HOAX"],
+        "DIALOG",
+    ),
+    "h10_suararohil_bagansinembah": (
+        [
+            ("MEDIA", "SUARA ROHIL", 0),
+            ("LOC", "BAGAN SINEMBAH", 0),
+            ("ORG", "Polsek Bagan Sinembah", 0),
+            ("ORG", "Koramil 03/Bagan Sinembah", 0),
+            ("LOC", "Bagan Batu", 0),
+            ("DATE", "Sabtu (10/2/2024)", 0),
+            ("EVENT", "Cooling System", 0),
+            ("EVENT", "Pemilu 2024", 0),
+            ("ROLE", "Kapolsek Bagan Sinembah", 0),
+            ("RANK", "AKP", 0),
+            ("PER", "Firman Syah", 0),
+        ],
+        ["ANTI_POLITIK_UANG"],
+        "PATROLI",
+    ),
+    "h11_riaupos_selatpanjang": (
+        [
+            ("ORG", "Polres Kepulauan Meranti", 0),
+            ("EVENT", "Cooling System", 0),
+            ("LOC", "Selatpanjang", 0),
+            ("MEDIA", "Riau Pos", 0),
+            ("ORG", "Polres Kepulauan Meranti", 1),
+            ("EVENT", "Cooling System", 1),
+            ("FAC", "Mapolres Kepulauan Meranti", 0),
+            ("DATE", "Senin (25/11/2024)", 0),
+            ("EVENT", "Pilkada Serentak 2024", 0),
+            ("ROLE", "Kapolres Kepulauan Meranti", 0),
+            ("RANK", "AKBP", 0),
+            ("PER", "Bambang Sutopo", 0),
+            ("TITLE", "S.I.K.", 0),
+            ("TITLE", "M.H.", 0),
+            ("ORG", "Kodim 0303/Bengkalis", 0),
+            ("ORG", "KPU Kabupaten Kepulauan Meranti", 0),
+        ],
+        ["NETRALITAS"],
+        "LAINNYA",
+    ),
+    "h12_antara_tembilahan": (
+        [
+            ("ORG", "Polres Inhil", 0),
+            ("LOC", "Tembilahan", 0),
+            ("MEDIA", "ANTARA", 0),
+            ("ORG", "Kepolisian Resor Indragiri Hilir", 0),
+            ("ORG", "Polres Inhil", 1),
+            ("LOC", "Riau", 0),
+            ("FAC", "Pondok Pesantren Darul Ulum Tembilahan", 0),
+            ("EVENT", "Pilkada 2024", 0),
+            ("ROLE", "Kasat Binmas Polres Inhil", 0),
+            ("RANK", "AKP", 0),
+            ("PER", "Zulkifli", 0),
+            ("LOC", "Tembilahan", 2),
+            ("DATE", "Rabu", 0),
+            ("EVENT", "Cooling System", 0),
+            ("PER", "Dian Pratiwi", 0),
+            ("PER", "Rahmad Hidayat", 0),
+        ],
+        ["ANTI_HOAX", "PERSATUAN"],
+        "SOSIALISASI",
+    ),
+    "h13_siakterkini_kandis": (
+        [
+            ("MEDIA", "Siakterkini", 0),
+            ("LOC", "KANDIS", 0),
+            ("ROLE", "Bhabinkamtibmas Polsek Kandis", 0),
+            ("RANK", "Brigpol", 0),
+            ("PER", "Yudi Pranata", 0),
+            ("LOC", "Kampung Belutu", 0),
+            ("LOC", "Kecamatan Kandis", 0),
+            ("LOC", "Kabupaten Siak", 0),
+            ("DATE", "Selasa (22/10/2024)", 0),
+            ("RANK", "Brigpol", 1),
+            ("PER", "Yudi", 1),
+            ("DATE", "27 November 2024", 0),
+        ],
+        ["ANTI_GOLPUT"],
+        "SAMBANG",
+    ),
+}
+
+HEADS: dict[str, Heads] = {
+    "000_368710ebfebd31c9": (
+        "Polsek Minas, Polres Siak, pada Sabtu (19/10), melaksanakan kegiatan Cooling System "
+        "Silahturahmi Kamtibmas bersama TNI dalam rangka mendukung pelaksanaan Pilkada Serentak "
+        "Tahun 2024.",
+        "lingkupperistiwa.com",
+        "Siak",
+    ),
+    "001_77e9b59e62f45c1c": (
+        "Dalam Kegiatan Cooling system yang dilaksanakan dan mencakup dialog interaktif, "
+        "sosialisasi dan pertemuan dengan berbagai elemen masyarakat.",
+        "TOPIKMETRO.COM",
+        "BDR. SEIKIJANG",
+    ),
+    "002_217cba9fa2ed1089": (
+        "Polsek Dumai Timur mengadakan kegiatan Cooling System berupa Silaturahmi Kamtibmas di "
+        "Mapolsek Dumai Timur, Jalan Utama Karya, Kelurahan Bukit Batrem, Kecamatan Dumai Timur, "
+        "(28/10).",
+        None,
+        "DUMAI",
+    ),
+    "003_5bf4fdd0230e5f0d": (
+        "Ngumpul di Kafe, Pilkada Serentak 2024 yang Damai",
+        "ZONAMERDEKA.COM",
+        "PELALAWAN",
+    ),
+    "004_d053499ff816151a": (
+        "Ciptakan Pemilu Damai, Polres Dumai Gulirkan Pesan dan Himbauan Kamtibmas",
+        "PANTAUNEWS.CO.ID",
+        "DUMAI",
+    ),
+    "h1_antara_pekanbaru": (
+        "Kepolisian Daerah Riau menggelar kegiatan Cooling System di Aula Mapolda Riau, Jalan "
+        "Pattimura No. 13, Pekanbaru, Selasa pagi (3/12/2024) sekitar pukul 08.30 WIB.",
+        "ANTARA",
+        "Pekanbaru",
+    ),
+    "h2_riaupos_rohil": (
+        "POLSEK BANGKO GELAR SAMBANG KAMTIBMAS JELANG PEMILU 2024",
+        "RIAUPOS.CO",
+        "BAGANSIAPIAPI",
+    ),
+    "h3_kompas_magelang": (
+        "Polres Magelang Kota Gelar Coffee Morning Bersama Tokoh Agama",
+        "KOMPAS.com",
+        "MAGELANG",
+    ),
+    "h4_tribun_banjarmasin": (
+        "Bhabinkamtibmas Polsek Banjarmasin Tengah Brigpol M. Rizky Ramadhan bersama Babinsa "
+        "Kelurahan Kertak Baru Ilir Sertu Agus Salim melaksanakan patroli dialogis di Pasar "
+        "Sudimampir, Kamis (15/2) sekira pukul 09.15 WITA.",
+        "TRIBUN",
+        "BANJARMASIN",
+    ),
+    "h5_dumaiterkini_sungaisembilan": (
+        "Polsek Sungai Sembilan Sambangi Nelayan Jelang Pilkada Serentak",
+        "dumaiterkini.co.id",  # written "dumaiterkini. co.id": the stray blank is no part of it
+        "Dumai (Sungai Sembilan)",
+    ),
+    "h6_wartakampar_petapahan": (
+        "Polsek Tapung menggelar Jumat Curhat bersama warga Desa Petapahan, Kecamatan Tapung, "
+        "Kabupaten Kampar, Jumat (25/10/2024).",
+        "WARTA KAMPAR",
+        "PETAPAHAN",
+    ),
+    "h7_tribun_perawang": (
+        "Polres Siak Ajak Pemuda Perawang Jaga Kamtibmas Jelang Pemilu 2024",
+        "TRIBUNPEKANBARU.COM",
+        "PERAWANG",
+    ),
+    "h8_rohulnews_pasirpengaraian": (
+        "Polsek Rambah Gelar Silaturahmi Kamtibmas dengan Tokoh Adat",
+        "rohulnews.com",
+        "PASIR PENGARAIAN",
+    ),
+    "h9_detik_medan": (
+        "Polrestabes Medan Gelar Coffee Morning dengan Ojol Jelang Pilkada",
+        None,
+        "Medan",
+    ),
+    "h10_suararohil_bagansinembah": (
+        "Personel Polsek Bagan Sinembah bersama Koramil 03/Bagan Sinembah menggelar patroli "
+        "dialogis ke pasar tradisional Bagan Batu, Sabtu (10/2/2024) sore, dalam rangka Cooling "
+        "System Pemilu 2024.",
+        "SUARA ROHIL",
+        "BAGAN SINEMBAH",
+    ),
+    "h11_riaupos_selatpanjang": (
+        "Polres Kepulauan Meranti Gelar Apel Siaga Cooling System",
+        "Riau Pos",
+        "Selatpanjang",
+    ),
+    "h12_antara_tembilahan": (
+        "Polres Inhil ajak santri tolak hoaks jelang pilkada",
+        "ANTARA",
+        "Tembilahan",
+    ),
+    "h13_siakterkini_kandis": (
+        "Bhabinkamtibmas Polsek Kandis Brigpol Yudi Pranata menyambangi warga Kampung Belutu, "
+        "Kecamatan Kandis, Kabupaten Siak, Selasa (22/10/2024).",
+        "Siakterkini",
+        "KANDIS",
+    ),
 }
 
 
@@ -408,7 +719,8 @@ def build(corpus_path: Path, specs: dict[str, Gold], output: Path, show: bool) -
     corpus = load_corpus([corpus_path], cache=False)
     scheme = load_scheme()
     records = []
-    for article_id, (items, themes, activity) in specs.items():
+    # In file-name order, the order in which the tests list the articles' files.
+    for article_id, (items, themes, activity) in sorted(specs.items()):
         article = corpus.get(article_id)
         if article is None:
             raise SystemExit(f"{article_id}: not in {corpus_path}")
@@ -434,10 +746,24 @@ def build(corpus_path: Path, specs: dict[str, Gold], output: Path, show: bool) -
             status=Status.DONE,
         )
         records.append((ANNOTATOR, annotation))
-    report = export(records, corpus, scheme, output, ExportOptions("jsonl"))
+    written = io.BytesIO()
+    report = export(records, corpus, scheme, written, ExportOptions("jsonl"))
     if report.dropped or report.exported != len(specs):
         raise SystemExit(report.render())
+    lines = [with_heads(orjson.loads(line)) for line in written.getvalue().splitlines()]
+    output.write_bytes(
+        b"".join(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE) for line in lines)
+    )
     print(report.render(), file=sys.stderr)
+
+
+def with_heads(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with the hand-made title (as the list shows it), outlet and place in its meta."""
+    title, outlet, place = HEADS[record["id"]]
+    if title not in record["text"]:
+        raise SystemExit(f"{record['id']}: the title {title!r} is not in the text")
+    record["meta"] |= {"title": shorten(title), "outlet": outlet, "place": place}
+    return record
 
 
 def main() -> None:
