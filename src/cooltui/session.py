@@ -198,9 +198,10 @@ class Session:
             )
         anchored = self.store.reanchor(article.id, article.text, article.text_sha) or stored
         self._note_status(article.id, anchored.status)
-        if not anchored.review:
-            self.stale.discard(article.id)
-        return anchored, "\n⚠ the text changed since it was annotated: spans re-anchored"
+        if anchored.review:  # the warning above the text says it, with the keys
+            return anchored, ""
+        self.stale.discard(article.id)
+        return anchored, "\n⚠ the text changed since it was annotated: every span found again"
 
     def next_unfinished(self, after: str | None) -> str | None:
         """The first article after `after` (wrapping around) that is not done or skipped, or
