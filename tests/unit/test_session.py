@@ -15,7 +15,8 @@ from cooltui.model import Annotation, Status
 from cooltui.scheme import load_scheme
 from cooltui.session import IDLE_SECONDS, NotDoneYet, ReviewItem, Session, SessionRefused
 from cooltui.store import Store, StoreCorrupt
-from cooltui.suggest import Suggester
+from cooltui.suggest import Suggester, Suggestions
+from cooltui.suggest.themes import ThemeSuggestion
 
 FIRST, SECOND, THIRD, FOURTH, FIFTH = (
     "000_368710ebfebd31c9",
@@ -251,29 +252,6 @@ def test_nothing_open_is_refused(open_session) -> None:
         session.finish(Status.DONE)
 
 
-def test_a_changed_text_is_reanchored_and_counted_at_once(open_session, tmp_path, seeds) -> None:
-    """Re-anchoring can flag the article (a span needs review): the statuses say so at once."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    text = (seeds / f"{FIRST}.txt").read_text(encoding="utf-8")
-    (corpus / f"{FIRST}.txt").write_text(text, encoding="utf-8")
-    first = open_session(corpus=corpus)
-    first.open(FIRST)
-    tag_word(first, "Kanit Provos", "ROLE")
-    first.finish(Status.DONE)
-    first.store.close()
-    (corpus / f"{FIRST}.txt").write_text(
-        "Judul baru\n\n" + text.replace("Kanit Provos", "Kanit Propam"), encoding="utf-8"
-    )
-    again = open_session(corpus=corpus)
-    assert FIRST in again.stale
-    opened = again.open(FIRST)
-    assert opened is not None and opened.note == ""  # the warning above the text says it
-    assert again.annotation is not None and len(again.annotation.review) == 1
-    stored = again.store.get(FIRST)
-    assert stored is not None and again.statuses[FIRST] is stored.status
-
-
 @pytest.fixture
 def changed(open_session, tmp_path: Path, seeds: Path) -> Session:
     """A session on an article done with two spans, whose text then changed so that one of
@@ -293,8 +271,18 @@ def changed(open_session, tmp_path: Path, seeds: Path) -> Session:
         "Judul baru\n\n" + text.replace("Kanit Provos", "Kanit Propam"), encoding="utf-8"
     )
     session = open_session(corpus=corpus)
-    session.open(FIRST)
+    assert FIRST in session.stale  # marked before it is opened
+    opened = session.open(FIRST)
+    assert opened is not None and opened.note == ""  # the warning above the text says it
     return session
+
+
+def test_a_changed_text_is_reanchored_and_counted_at_once(changed: Session) -> None:
+    """Re-anchoring flagged the article (a span needs review): the statuses say so at once."""
+    stored = changed.store.get(FIRST)
+    assert stored is not None and len(stored.review) == 1
+    assert changed.statuses[FIRST] is stored.status is Status.FLAGGED
+    assert FIRST in changed.stale
 
 
 def test_a_span_waiting_for_review_is_proposed_where_it_probably_went(changed: Session) -> None:
@@ -421,12 +409,23 @@ def test_accept_all_takes_the_spans_and_themes_and_one_undo_takes_all_back(
     assert not any(session.annotation.doc_labels.values())
 
 
-def test_accept_all_leaves_a_chosen_single_choice_alone(session: Session) -> None:
-    session.edit(lambda a: (toggle_value(a, session.scheme, "activity", "PATROLI"), None))
-    session.suggestions.themes  # what the rules suggest, activity values among them or not
+def test_accept_all_takes_one_value_of_a_single_choice_group_and_only_when_unset(
+    session: Session,
+) -> None:
+    """A scheme whose cues suggest two activities (the default's activities have none)."""
+    themes = (
+        ThemeSuggestion("activity", "PATROLI", ("patroli",)),
+        ThemeSuggestion("activity", "SAMBANG", ("sambang",)),
+    )
+    session.suggestions = Suggestions(session.suggestions.spans, themes)
     session.accept_all()
     assert session.annotation is not None
-    assert session.annotation.doc_labels["activity"] == ("PATROLI",)
+    assert session.annotation.doc_labels["activity"] == ("SAMBANG",)  # the scheme's first
+    session.undo()
+    session.edit(lambda a: (toggle_value(a, session.scheme, "activity", "DIALOG"), None))
+    spans, values = session.accept_all()  # the spans again, no activity: one is set
+    assert spans > 0 and values == 0
+    assert session.annotation.doc_labels["activity"] == ("DIALOG",)
 
 
 def test_removing_an_accepted_suggestion_puts_it_back_on_offer(session: Session) -> None:
