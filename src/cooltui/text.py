@@ -167,36 +167,26 @@ def truncate(text: str, width: int, flatten: bool = False, at_word: bool = False
 
 
 class Token(NamedTuple):
-    """A word or punctuation token: text == source[start:end], end exclusive."""
+    """A word, punctuation or symbol token: text == source[start:end], end exclusive."""
 
     start: int
     end: int
     text: str
 
 
-def _mark_class() -> str:
-    """A regex class of every combining mark (categories Mn, Mc, Me) this Python knows.
-
-    Marks live only in planes 0 and 1 and in the variation selectors at U+E0100-E01EF, so only
-    those are scanned (~15 ms at import).
-    """
-    points = [
-        code
-        for code in (*range(0x20000), *range(0xE0000, 0xE1000))
-        if unicodedata.category(chr(code))[0] == "M"
-    ]
+def _ranges(points: list[int]) -> str:
+    """The body of a regex class of `points` (ascending code points), as ranges."""
     ranges: list[tuple[int, int]] = []
     for code in points:
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    return "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges) + "]"
+    return "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges)
 
 
 # Characters that never belong to a word: ASCII punctuation except # % & @ _ (hashtags, 50%,
 # R&D, e-mail addresses stay whole), plus quotes, dashes, bullets and CJK punctuation.
-# Everything else that is not whitespace is word material: letters, digits, marks, emoji, ZWJ.
 _PUNCT = (
     "!\"$'()*+,\\-./:;<=>?\\[\\\\\\]^`{|}~"
     "“”„‟‘’‚‛«»‹›″′"
@@ -204,8 +194,57 @@ _PUNCT = (
     "•‣◦∙·●▪■►▶➢➤❖◆…¡¿§¶†‡"
     "、。，！？：；（）【】「」『』《》〈〉"
 )
-_W = f"[^\\s{_PUNCT}]"
-_MARK = _mark_class()
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+"""The emoji modifiers (category Sk): they stay with the emoji before them, else stand alone."""
+_EMOJI_PUNCT = "‼⁉〰〽"
+"""Emoji that Unicode files as punctuation: tokens of their own all the same."""
+
+
+_EMOJI_BLOCKS = range(0x1F000, 0x1FC00)
+"""Where the emoji stand beyond the BMP (Mahjong tiles to Symbols for Legacy Computing)."""
+
+
+def _classes() -> tuple[str, str]:
+    """Regex class bodies of every combining mark (categories Mn, Mc, Me) and of every symbol
+    (So, Sm, Sc: emoji, ©, ™, °, €, ±...) but those of ASCII and _PUNCT, as this Python knows
+    them. Beyond the BMP a symbol is whatever of _EMOJI_BLOCKS is not a digit: an emoji newer
+    than this Python is one too, and the class stays three ranges, which the regex engine tests
+    one by one for every character of every word (all of plane 1's symbols make tokenizing half
+    as fast again; the historic and mathematical ones left out never stand in the news).
+
+    Marks live only in planes 0 and 1 and in the variation selectors at U+E0100-E01EF, so only
+    those are scanned, once at import.
+    """
+    category = unicodedata.category
+    punct = {ord(char) for char in _PUNCT}
+    marks: list[int] = []
+    symbols = {*_SKIN_TONES, *map(ord, _EMOJI_PUNCT)}
+    for code in (*range(0x80, 0x20000), *range(0xE0000, 0xE1000)):
+        kind = category(chr(code))
+        if kind[0] == "M":
+            marks.append(code)
+        elif code in _EMOJI_BLOCKS:
+            if kind[0] != "N":
+                symbols.add(code)
+        elif code < 0x10000 and kind in ("So", "Sm", "Sc") and code not in punct:
+            symbols.add(code)
+    return _ranges(marks), _ranges(sorted(symbols))
+
+
+_MARKS, _SYMBOLS = _classes()
+_MARK = f"[{_MARKS}]"
+# Word material: whatever is not whitespace, punctuation or a symbol: letters, digits, marks,
+# ZWJ... An emoji or another symbol glued to a word is a token of its own, so that the word can
+# be labelled whole: "Bangko🚓" is "Bangko" and "🚓".
+_W = f"[^\\s{_PUNCT}{_SYMBOLS}]"
+# What stays with a symbol: marks and variation selectors (❤️), a skin tone (👍🏽), the tag
+# characters of a subdivision's flag; symbols joined by a ZWJ are one (👨‍👩‍👧), and so are two
+# regional indicators (🇮🇩).
+_SYMBOL_TAIL = f"[{_MARKS}\\U0001f3fb-\\U0001f3ff\\U000e0020-\\U000e007f]*"
+_EMOJI = (
+    f"[\\U0001f1e6-\\U0001f1ff]{{2}}{_SYMBOL_TAIL}"
+    f"|[{_SYMBOLS}]{_SYMBOL_TAIL}(?:\\u200d[{_SYMBOLS}]{_SYMBOL_TAIL})*"
+)
 
 # Words whose full stop is part of them (compared case-insensitively). Single letters are
 # initials ("M.", "H.") and are handled by shape, so they are not listed.
@@ -244,14 +283,17 @@ _TOKEN = re.compile(
     ")"
     f"|{_W}+(?:{_JOINER}{_W}+)*"  # a word, with joiners inside it
     f"|([{_PUNCT}])\\1*{_MARK}*"  # punctuation: one character or a run of it ("...", "***")
+    f"|{_EMOJI}"  # an emoji or another symbol, with what stays with it
 )
 
 
 def tokenize(text: str) -> list[Token]:
-    """Word and punctuation tokens of `text`, in order, covering every non-space character once.
+    """Word, punctuation and symbol tokens of `text`, in order, covering every non-space
+    character once.
 
     Tokens never contain whitespace, and a combining mark starts one only at the start of the
-    text or after whitespace, where it has no base to stay with.
+    text or after whitespace, where it has no base to stay with. An emoji or another symbol is
+    never part of a word: "Bangko🚓" is "Bangko" and "🚓".
     """
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 

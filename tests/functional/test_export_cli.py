@@ -211,6 +211,39 @@ def test_nothing_done_exits_1_and_keeps_the_old_file(store, corpus, capsys):
     assert (store / "dina.jsonl").read_text(encoding="utf-8") == "old\n"
 
 
+def test_every_done_article_dropped_says_so(store, corpus, capsys):
+    articles = list(corpus)
+    stale = [Annotation(a.id, "0" * 64, status=Status.DONE) for a in articles[:2]]
+    make_store(store, "erin", [*stale, annotation(articles[2], Status.IN_PROGRESS)])
+    (store / "erin.jsonl").write_text("old\n", encoding="utf-8")
+    assert export(store, "--annotator", "erin", "--allow-drops") == 1
+    err = capsys.readouterr().err
+    assert "(jsonl): nothing written" in err and "dropped 2 articles with problems" in err
+    assert err.splitlines()[-1] == (
+        "cooltui: nothing to export: all 2 done articles were left out because of the problems "
+        "above; fix them and export again"
+    )
+    assert "no article is marked done" not in err
+    assert (store / "erin.jsonl").read_text(encoding="utf-8") == "old\n"
+    make_store(store, "finn", [stale[0]])
+    assert export(store, "--annotator", "finn", "--only", "all") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "cooltui: nothing to export: the one annotated article was left out because of the "
+        "problems above; fix them and export again"
+    )
+
+
+def test_done_articles_with_nothing_labelled_are_listed_apart(store, corpus, capsys):
+    articles = list(corpus)
+    nothing = Annotation(articles[4].id, articles[4].text_sha, status=Status.DONE)
+    make_store(store, "gina", [annotation(articles[0]), nothing])
+    assert export(store, "--annotator", "gina") == 0
+    assert [line["id"] for line in lines(store / "gina.jsonl")] == [articles[0].id, articles[4].id]
+    err = capsys.readouterr().err.splitlines()
+    at = err.index("  1 done article with no span and no document label, exported all the same:")
+    assert err[at + 1] == f"    {articles[4].id}"
+
+
 def test_no_stores_at_all(tmp_path, capsys):
     assert export(tmp_path, "--all-annotators") == 1
     assert f"no annotation stores in {tmp_path}; check --store" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from cooltui.corpus import Corpus, load_corpus
 from cooltui.export import ExportOptions, export
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme, load_scheme
+from cooltui.text import tokenize
 
 EXPECTED = Path(__file__).resolve().parents[1] / "data" / "export"
 
@@ -91,7 +92,7 @@ def test_conll_keeps_a_span_across_a_line_break_in_one_sentence(tmp_path, scheme
     out = tmp_path / "out.conll"
     export([("a", annotation)], corpus, scheme, out, ExportOptions(format="conll"))
     assert out.read_text(encoding="utf-8") == (
-        "-DOCSTART- -X- -X- O\n\n"
+        "-DOCSTART- -X- O O\n\n"
         "Di -X- _ O\nKota -X- _ B-LOC\nDumai -X- _ I-LOC\n. -X- _ O\n\n"
         "Aman -X- _ O\n. -X- _ O\n\n"
     )
@@ -105,3 +106,79 @@ def test_conll_keeps_adjacent_spans_of_one_label_apart(tmp_path, corpus, scheme)
     export([("a", annotation)], corpus, scheme, out, ExportOptions(format="conll"))
     tags = [line.split()[-1] for line in out.read_text(encoding="utf-8").splitlines()[4:7]]
     assert tags == ["B-ORG", "B-ORG", "I-ORG"]
+
+
+# --- the CoNLL file in the tools that read CoNLL -----------------------------------------------
+
+
+def token_entities(corpus: Corpus) -> list[list[tuple[str, int, int]]]:
+    """Each article's spans as (label, first token, last token), counted within the article."""
+    found = []
+    for article in corpus:
+        tokens = tokenize(article.text)
+        starts = {token.start: index for index, token in enumerate(tokens)}
+        ends = {token.end: index for index, token in enumerate(tokens)}
+        found.append([(label, starts[s], ends[e]) for s, e, label in SPANS[article.id]])
+    return found
+
+
+def test_conll_loads_in_spacy_convert_one_doc_per_article(tmp_path, corpus, scheme):
+    pytest.importorskip("spacy")
+    from spacy.training.converters import conll_ner_to_docs  # what `spacy convert -c ner` runs
+
+    out = tmp_path / "out.conll"
+    export(annotations(corpus), corpus, scheme, out, ExportOptions(format="conll"))
+    docs = list(conll_ner_to_docs(out.read_text(encoding="utf-8"), no_print=True))
+    assert len(docs) == len(ARTICLES)
+    for doc, article, entities in zip(docs, corpus, token_entities(corpus), strict=True):
+        assert [token.text for token in doc] == [token.text for token in tokenize(article.text)]
+        assert [(e.label_, e.start, e.end - 1) for e in doc.ents] == entities
+        # A line break of the text starts a sentence.
+        assert sum(token.is_sent_start for token in doc) == article.text.count("\n") + 1
+
+
+def read_conll(text: str) -> list[list[tuple[str, str]]]:
+    """Sentences of (token, tag), as CoNLL-2003 readers take them: the first column and the
+    last, a blank line between sentences, -DOCSTART- lines skipped."""
+    sentences: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for line in [*text.splitlines(), ""]:
+        if not line.strip() or line.startswith("-DOCSTART-"):
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        columns = line.split()
+        current.append((columns[0], columns[-1]))
+    return sentences
+
+
+def test_conll_tags_read_in_seqeval_as_the_spans_exported(tmp_path, corpus, scheme):
+    pytest.importorskip("seqeval")
+    from seqeval.metrics import classification_report
+    from seqeval.metrics.sequence_labeling import get_entities
+    from seqeval.scheme import IOB2
+
+    out = tmp_path / "out.conll"
+    export(annotations(corpus), corpus, scheme, out, ExportOptions(format="conll"))
+    sentences = read_conll(out.read_text(encoding="utf-8"))
+    # The sentences' tokens are the articles' tokens, one after the other.
+    words = [word for sentence in sentences for word, _ in sentence]
+    assert words == [token.text for article in corpus for token in tokenize(article.text)]
+    got, offset = [], 0
+    for sentence in sentences:
+        tags = [tag for _, tag in sentence]
+        got.extend((label, offset + s, offset + e) for label, s, e in get_entities(tags))
+        offset += len(sentence)
+    expected, offset = [], 0
+    for article, entities in zip(corpus, token_entities(corpus), strict=True):
+        expected.extend((label, offset + s, offset + e) for label, s, e in entities)
+        offset += len(tokenize(article.text))
+    assert got == expected
+    # Strict IOB2: every entity is well formed, so all of them count.
+    tags = [[tag for _, tag in sentence] for sentence in sentences]
+    report = classification_report(tags, tags, mode="strict", scheme=IOB2, output_dict=True)
+    supports = {label: row["support"] for label, row in report.items() if "avg" not in label}
+    labels = [label for spans in SPANS.values() for *_, label in spans]
+    assert supports == {label: labels.count(label) for label in set(labels)}
+    assert report["micro avg"]["f1-score"] == 1.0

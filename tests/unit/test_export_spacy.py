@@ -117,6 +117,49 @@ def test_span_off_tokens_is_dropped_and_explained(tmp_path, scheme):
     assert "'Polsek Dumai Tim' ends inside the token 'Timur'" in report.render()
 
 
+def test_spans_keep_their_source_through_the_docbin(tmp_path, scheme, vocab):
+    corpus = make_corpus(tmp_path, TEXTS)
+    made = annotation(corpus, "a2", ("ORG", "Polsek Dumai Timur"), ("LOC", "Kota Dumai"))
+    org, loc = made.spans
+    record = made.with_spans([org, Span(loc.start, loc.end, loc.label, loc.text, "rule:LOC")])
+    overlapping = annotation(corpus, "a1", ("ROLE", "Kapolsek Minas"), ("LOC", "Minas"))
+    out = tmp_path / "out.spacy"
+    export([("a", record), ("a", overlapping)], corpus, scheme, out, ExportOptions("spacy"))
+    # Read back as spaCy reads a DocBin from disk, into a vocab that never saw the strings.
+    a1, a2 = read_docs(out, Vocab())  # in corpus order
+    assert [(s.text, s.label_, s.id_) for s in a2.spans["sc"]] == [
+        ("Polsek Dumai Timur", "ORG", "manual"),
+        ("Kota Dumai", "LOC", "rule:LOC"),
+    ]
+    assert [(e.text, e.id_) for e in a2.ents] == [
+        ("Polsek Dumai Timur", "manual"),
+        ("Kota Dumai", "rule:LOC"),
+    ]
+    assert a1.ents == ()  # overlapping spans: no entities
+    assert [(s.text, s.id_) for s in a1.spans["sc"]] == [
+        ("Kapolsek Minas", "manual"),
+        ("Minas", "manual"),
+    ]
+
+
+def test_a_word_glued_to_an_emoji_is_a_span_of_its_own_doc(tmp_path, scheme, vocab):
+    text = "Polsek Bangko🚓 siaga di Kota Dumai😀.\n👍🏽Mantap"
+    corpus = make_corpus(tmp_path, {"b1": text})
+    record = annotation(corpus, "b1", ("ORG", "Polsek Bangko"), ("LOC", "Kota Dumai"))
+    out = tmp_path / "out.spacy"
+    report = export([("a", record)], corpus, scheme, out, ExportOptions("spacy"))
+    assert (report.exported, report.dropped) == (1, 0), report.render()
+    (doc,) = read_docs(out, vocab)
+    assert doc.text == text
+    assert [t.text for t in doc if not t.is_space] == [
+        "Polsek", "Bangko", "🚓", "siaga", "di", "Kota", "Dumai", "😀", ".", "👍🏽", "Mantap",
+    ]  # fmt: skip
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Polsek Bangko", "ORG"),
+        ("Kota Dumai", "LOC"),
+    ]
+
+
 def test_without_spacy_a_clear_message_and_no_file(tmp_path, scheme, monkeypatch):
     for name in ("spacy", "spacy.tokens", "spacy.vocab"):
         monkeypatch.setitem(sys.modules, name, None)  # as if it were not installed

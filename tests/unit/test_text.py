@@ -19,6 +19,16 @@ def words(text: str) -> list[str]:
     return [token.text for token in tokenize(text)]
 
 
+def _symbol(char: str) -> bool:
+    """An emoji or another symbol: not ASCII ("$", "+" and the like are punctuation here), and
+    beyond the BMP only in the emoji blocks (Sutton SignWriting or musical notation may stay
+    inside a word: they never stand in the news, and testing for them would slow every word)."""
+    code = ord(char)
+    if char.isascii() or (code > 0xFFFF and not 0x1F000 <= code < 0x1FC00):
+        return False
+    return unicodedata.category(char) in ("So", "Sm", "Sc")
+
+
 def check_tokens(text: str, tokens: list[Token]) -> None:
     """The invariants every tokenization must keep."""
     covered = [0] * len(text)
@@ -31,6 +41,9 @@ def check_tokens(text: str, tokens: list[Token]) -> None:
         if unicodedata.category(token.text[0]).startswith("M"):
             # A mark starts a token only where there is no base to keep it with.
             assert token.start == 0 or text[token.start - 1].isspace()
+        if any(char.isalnum() for char in token.text):
+            # An emoji or another symbol is never glued into a word.
+            assert not any(_symbol(char) for char in token.text), token
         previous_end = token.end
         for offset in range(token.start, token.end):
             covered[offset] += 1
@@ -292,6 +305,33 @@ def test_tokenize_keeps_marks_and_emoji_inside_tokens() -> None:
     ]
     assert words("Jl.\u0301x") == ["Jl.\u0301", "x"]
     assert words("\u0301a b") == ["\u0301a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An emoji or another symbol glued to a word is a token of its own, so that the word
+        # can be labelled as it is.
+        ("Polsek Bangko🚓 hadir", ["Polsek", "Bangko", "🚓", "hadir"]),
+        ("🚓Bangko", ["🚓", "Bangko"]),
+        ("Bangko🚓🚓.", ["Bangko", "🚓", "🚓", "."]),
+        ("Mantap👍🏽Polri", ["Mantap", "👍🏽", "Polri"]),
+        ("Dumai❤\ufe0f", ["Dumai", "❤\ufe0f"]),
+        ("Keluarga👨\u200d👩\u200d👧bahagia", ["Keluarga", "👨\u200d👩\u200d👧", "bahagia"]),
+        ("Merdeka🇮🇩🇮🇩", ["Merdeka", "🇮🇩", "🇮🇩"]),
+        ("Samsung® dan Polri™", ["Samsung", "®", "dan", "Polri", "™"]),
+        ("harga €50 atau ±3", ["harga", "€", "50", "atau", "±", "3"]),
+        ("S.H.🚓", ["S.H.", "🚓"]),
+        # Unchanged: marks stay with their base, symbols kept in words stay there.
+        ("*\ufe0f\u20e3 1\ufe0f\u20e3", ["*\ufe0f\u20e3", "1\ufe0f\u20e3"]),
+        ("R&D 50% #Pemilu humas@polri.go.id", ["R&D", "50%", "#Pemilu", "humas@polri.go.id"]),
+        ("Jum´at", ["Jum´at"]),
+    ],
+)
+def test_tokenize_splits_symbols_off_words(text: str, expected: list[str]) -> None:
+    tokens = tokenize(text)
+    assert [token.text for token in tokens] == expected
+    check_tokens(text, tokens)
 
 
 def test_tokenize_treats_nbsp_as_space() -> None:

@@ -139,11 +139,7 @@ def run(args: argparse.Namespace) -> int:
     report = _export(settings, names, scheme, output, options, jobs)
     print(report.render(), file=sys.stderr)
     if not report.exported:
-        print(
-            "cooltui: nothing to export"
-            + ("" if args.only == "all" else " (no article is marked done; see --only all)"),
-            file=sys.stderr,
-        )
+        print(_nothing_exported(report, args.only), file=sys.stderr)
         return 1
     if report.dropped and not args.allow_drops:
         print(
@@ -154,6 +150,25 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _nothing_exported(report: Report, only: str) -> str:
+    """Why an export wrote nothing, in one line: every article it would take was dropped, or
+    there was none to take."""
+    if report.dropped:
+        what = "done" if only == "done" else "annotated"
+        which = (
+            f"the one {what} article was"
+            if report.dropped == 1
+            else f"all {report.dropped:,} {what} articles were"
+        )
+        return (
+            f"cooltui: nothing to export: {which} left out because of the problems above; "
+            "fix them and export again"
+        )
+    if only == "all":
+        return "cooltui: nothing to export"
+    return "cooltui: nothing to export (no article is marked done; see --only all)"
 
 
 @contextmanager

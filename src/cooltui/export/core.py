@@ -1,10 +1,11 @@
 """The export: every record checked against its article's text, then written, in one stream.
 
 Records come from the store one at a time; each article's text is read, checked and written,
-then forgotten, so memory stays flat however large the corpus. An article with any problem is
-dropped whole (a partly labelled article would teach a model that its unlabelled entities are
-not entities) and its problems go to the Report. Files are written atomically: nothing replaces
-the previous output until the whole export has been written.
+then forgotten, so memory stays flat however large the corpus. They are written in corpus order
+(one article's records by annotator), whatever order they come in (see order.py). An article
+with any problem is dropped whole (a partly labelled article would teach a model that its
+unlabelled entities are not entities) and its problems go to the Report. Files are written
+atomically: nothing replaces the previous output until the whole export has been written.
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from typing import BinaryIO
 from cooltui.corpus import Article, Corpus, CorpusError
 from cooltui.export.formats import FORMATS, Format
 from cooltui.export.labels import LabelsMap
-from cooltui.export.output import PARTS, AtomicFile, ExportError, Split, part_paths
+from cooltui.export.order import Layout, Spool
+from cooltui.export.output import PARTS, AtomicFile, ExportError, Split, Target, part_paths
 from cooltui.export.record import DocLabels, Record, Writer
 from cooltui.memory import gc_paused
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme
-from cooltui.text import TokenIndex, printable, truncate
+from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
 ONLY = ("done", "all")
 SHOWN_PROBLEMS = 15
 """Problem lines in the report, so that it fits on one screen."""
+SHOWN_EMPTY = 8
+"""Done articles with nothing labelled named in the report, on one line."""
 
 
 class Kind(StrEnum):
@@ -52,7 +56,8 @@ _HEADINGS = {
     Kind.UNREADABLE: "article cannot be read",
     Kind.STALE: "text changed since it was annotated: open the article in cooltui to re-anchor "
     "its spans",
-    Kind.REVIEW: "spans wait for review after the text changed: open the article in cooltui",
+    Kind.REVIEW: "spans wait for review after the text changed: open the article in cooltui, "
+    "tab to each, enter places it or x drops it",
     Kind.LABEL: "span label not in the scheme: check --scheme",
     Kind.BOUNDS: "span outside the text",
     Kind.TEXT: "span text differs from the article's text at its offsets",
@@ -99,6 +104,10 @@ class Report:
     unannotated: int = 0
     overlapping: int = 0
     """Exported articles with overlapping spans, when the format treats them apart."""
+    empty: int = 0
+    """Exported articles marked done with no span and no document label."""
+    empty_examples: list[tuple[int, str, str]] = field(default_factory=list)
+    """(corpus position, annotator, id) of the first of them in corpus order, for the report."""
     dropped: int = 0
     problems: Counter[Kind] = field(default_factory=Counter)
     examples: dict[Kind, list[Problem]] = field(default_factory=dict)
@@ -111,6 +120,13 @@ class Report:
         if len(shown) < SHOWN_PROBLEMS:
             shown.append(problem)
 
+    def add_empty(self, position: int, annotator: str, article_id: str) -> None:
+        """An exported done article with no span and no document label."""
+        self.empty += 1
+        self.empty_examples.append((position, annotator, article_id))
+        if len(self.empty_examples) > 4 * SHOWN_EMPTY:  # records come in any order
+            self.empty_examples = sorted(self.empty_examples)[:SHOWN_EMPTY]
+
     def merge(self, other: Report) -> None:
         """Add another report of the same export to this one: a worker's share of its records.
 
@@ -120,6 +136,8 @@ class Report:
         self.not_done += other.not_done
         self.unannotated += other.unannotated
         self.overlapping += other.overlapping
+        self.empty += other.empty
+        self.empty_examples = sorted(self.empty_examples + other.empty_examples)[:SHOWN_EMPTY]
         self.dropped += other.dropped
         self.parts.update(other.parts)
         self.labels.update(other.labels)
@@ -156,6 +174,8 @@ class Report:
             lines.append(
                 f"  {self.overlapping:,} article{_s(self.overlapping)} with {fmt.overlap_note}"
             )
+        if self.empty:
+            lines.extend(self._empty_lines())
         if self.dropped:
             lines.append(
                 f"dropped {self.dropped:,} article{_s(self.dropped)} with problems, not in the "
@@ -164,6 +184,22 @@ class Report:
             lines.extend(self._problem_lines(fmt))
         # Each line on its own: ids and details come from the store and the corpus as they are.
         return "\n".join(printable(line) for line in lines)
+
+    def _empty_lines(self) -> list[str]:
+        """The done articles exported with nothing labelled, apart: an article can truly have
+        none, and one that was marked done too soon is found by its id."""
+        shown = sorted(self.empty_examples)[:SHOWN_EMPTY]
+        ids = ", ".join(
+            (f"{annotator}/" if self.several_annotators else "")
+            + truncate(printable(article_id), ID_WIDTH)
+            for _, annotator, article_id in shown
+        )
+        more = self.empty - len(shown)
+        return [
+            f"  {self.empty:,} done article{_s(self.empty)} with no span and no document label, "
+            "exported all the same:",
+            f"    {ids}" + (f" ... and {more:,} more" if more > 0 else ""),
+        ]
 
     def _problem_lines(self, fmt: Format) -> list[str]:
         """A heading per kind, then examples, SHOWN_PROBLEMS lines in all, shared among kinds."""
@@ -204,9 +240,23 @@ def export(
     """Check and write (annotator, annotation) records to `output`, a file path or a stream.
 
     A path is written atomically (with a split, as its train/dev/test files); a stream is
-    written as records pass. Raises ExportError for an export that cannot be done at all, before
-    anything is written; problems with single articles drop them and go to the report.
+    written at the end, as a file is. Records are written in corpus order, one article's by
+    annotator name, whatever order they come in. Raises ExportError for an export that cannot
+    be done at all, before anything is written; problems with single articles drop them and go
+    to the report.
     """
+    return export_laid_out(annotations, corpus, scheme, output, options)[0]
+
+
+def export_laid_out(
+    annotations: Iterable[tuple[str, Annotation]],
+    corpus: Corpus,
+    scheme: Scheme,
+    output: Path | BinaryIO,
+    options: ExportOptions | None = None,
+) -> tuple[Report, dict[str, Layout]]:
+    """`export`, and the layout of each part it wrote ("" without a split) in a format of
+    chunks: what a worker process hands back, for its files to be put together in order."""
     options = options or ExportOptions()
     fmt = FORMATS.get(options.format)
     if fmt is None:
@@ -233,7 +283,7 @@ def export(
                     record = checker.check(annotator, annotation, article)
                     if record is not None:
                         part = options.split.part(record.article.id) if options.split else ""
-                        outputs.writers[part].write(record)
+                        outputs.write(part, record)
                         if part:
                             report.parts[part] += 1
                 finally:
@@ -241,8 +291,10 @@ def export(
                         article.unload()  # keeps memory flat: the text is not needed again
         report.several_annotators = len(checker.annotators) > 1
         report.outputs = outputs.names
-        report.written = outputs.finish(commit=report.exported > 0)
+        layouts = outputs.finish(commit=report.exported > 0)
+        report.written = layouts is not None
     except BrokenPipeError:
+        outputs.abort()
         raise  # the reader of stdout went away: the command line handles that
     except OSError as error:
         outputs.abort()
@@ -253,11 +305,15 @@ def export(
     except BaseException:
         outputs.abort()
         raise
-    return report
+    return report, layouts or {}
 
 
 class _Outputs:
-    """One writer per part (just "" without a split), over atomic files or a stream."""
+    """One writer per part (just "" without a split), over atomic files or a stream.
+
+    A format of chunks writes to a spool per part, copied into its file or the stream in order
+    at the end; any other writes to the file, ordering its records itself.
+    """
 
     def __init__(
         self, output: Path | BinaryIO, fmt: Format, scheme: Scheme, split: Split | None
@@ -265,38 +321,70 @@ class _Outputs:
         self.files: list[AtomicFile] = []
         self.stream: BinaryIO | None = None
         self.writers: dict[str, Writer] = {}
-        if not isinstance(output, Path):
-            self.names = ["-"]
-            self.stream = output
-            self.writers[""] = fmt.open(output, scheme)
-            return
-        paths = part_paths(output, fmt.extension) if split else {"": output}
-        self.names = [str(path) for path in paths.values()]
+        self.sinks: dict[str, BinaryIO] = {}
+        """Where each part's records end up: its file's stream, or the stream."""
+        self.spools: dict[str, Spool] = {}
         try:
+            if not isinstance(output, Path):
+                self.names = ["-"]
+                self.stream = output
+                self._open("", output, fmt, scheme, None, "")
+                return
+            paths = part_paths(output, fmt.extension) if split else {"": output}
+            self.names = [str(path) for path in paths.values()]
             for part, path in paths.items():
                 self.files.append(AtomicFile(path))
-                self.writers[part] = fmt.open(self.files[-1].stream, scheme)
+                target = Target.of(path)
+                self._open(part, self.files[-1].stream, fmt, scheme, target.scratch, target.prefix)
         except BaseException:
             self.abort()
             raise
 
-    def finish(self, *, commit: bool) -> bool:
-        """Close the writers and, if `commit`, replace the output files; whether it wrote them."""
-        if self.stream is not None:
-            for writer in self.writers.values():
-                writer.close()
-            self.stream.flush()
-            return True
-        if not commit:
+    def _open(
+        self,
+        part: str,
+        sink: BinaryIO,
+        fmt: Format,
+        scheme: Scheme,
+        scratch: Path | None,
+        prefix: str,
+    ) -> None:
+        self.sinks[part] = sink
+        if fmt.chunks:
+            spool = self.spools[part] = Spool(scratch, prefix)
+            self.writers[part] = fmt.open(spool.file, scheme)
+        else:
+            self.writers[part] = fmt.open(sink, scheme)
+
+    def write(self, part: str, record: Record) -> None:
+        self.writers[part].write(record)
+        spool = self.spools.get(part)
+        if spool is not None:
+            spool.note(record.position, record.annotator)
+
+    def finish(self, *, commit: bool) -> dict[str, Layout] | None:
+        """Close the writers and, if `commit`, write the records in order and replace the
+        output files: the layout of each part in chunks, or None when nothing was written. A
+        stream is always written."""
+        if self.stream is None and not commit:
             self.abort()
-            return False
-        for writer in self.writers.values():
+            return None
+        layouts: dict[str, Layout] = {}
+        for part, writer in self.writers.items():
             writer.close()
+            spool = self.spools.get(part)
+            if spool is not None:
+                layouts[part] = spool.copy_to(self.sinks[part])
+                spool.close()
+        if self.stream is not None:
+            self.stream.flush()
         for file in self.files:
             file.commit()
-        return True
+        return layouts
 
     def abort(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
         for file in self.files:
             file.abort()
 
@@ -325,6 +413,8 @@ class _Checker:
             for group in scheme.groups
         }
         self.annotators: set[str] = set()
+        self.positions = {article.id: index for index, article in enumerate(corpus)}
+        """Each article's place in the corpus: the order records are written in."""
 
     def check(
         self, annotator: str, annotation: Annotation, article: Article | None
@@ -371,7 +461,16 @@ class _Checker:
         if left_out:
             report.left_out.update(left_out)
         report.overlapping += overlapping is not None
-        return Record(annotator, article, text, annotation, tuple(spans), doc_labels, tokens)
+        position = self.positions[article.id]
+        if (
+            annotation.status is Status.DONE
+            and not annotation.spans
+            and not any(annotation.doc_labels.values())
+        ):
+            report.add_empty(position, annotator, article.id)
+        return Record(
+            annotator, article, text, annotation, tuple(spans), doc_labels, tokens, position
+        )
 
     def _drop(
         self, annotator: str, annotation: Annotation, problems: list[tuple[Kind, str]]

@@ -21,8 +21,12 @@ from cooltui.text import Token
 SPANS_KEY = "sc"
 """The doc.spans key spaCy's span categorizer reads by default."""
 
-DOC_ATTRS = ("ORTH", "SPACY", "ENT_IOB", "ENT_TYPE")
-"""The token attributes the DocBin keeps: text, trailing space, entities."""
+DOC_ATTRS = ("ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_ID")
+"""The token attributes the DocBin keeps: text, trailing space, entities and their ids."""
+
+_PER_DOC = ("tokens", "spaces", "cats", "flags", "user_data", "span_groups")
+"""The DocBin's lists with one item per Doc (those DocBin.merge extends), put in corpus order
+at the end."""
 
 
 class SpacyMissing(CoolError):
@@ -60,8 +64,10 @@ class DocBinWriter:
 
     Spans go to doc.spans["sc"] always and to doc.ents when none overlap (an article with
     overlapping spans leaves its entities unset, i.e. unknown, rather than claim some tokens are
-    outside any entity); document labels go to doc.cats as "group:VALUE" -> 1.0 or 0.0 for every
-    value of every group; the article id and annotator go to doc.user_data.
+    outside any entity), each with its source as its `id_` ("manual", or the rule that suggested
+    it, as spaCy's span and entity rulers set a pattern's id); document labels go to doc.cats as
+    "group:VALUE" -> 1.0 or 0.0 for every value of every group; the article id and annotator go
+    to doc.user_data. The docs come in corpus order, one article's by annotator.
     """
 
     def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
@@ -82,6 +88,7 @@ class DocBinWriter:
         self.cats = [
             f"{group.name}:{value.name}" for group in scheme.groups for value in group.values
         ]
+        self.keys: list[tuple[int, str]] = []
 
     def write(self, record: Record) -> None:
         assert record.tokens is not None  # the spacy format asks for tokens
@@ -89,7 +96,7 @@ class DocBinWriter:
         doc = self.doc_type(self.vocab, words=words, spaces=spaces)
         spans = []
         for span in record.spans:
-            found = doc.char_span(span.start, span.end, label=span.label)
+            found = doc.char_span(span.start, span.end, label=span.label, span_id=span.source)
             if found is None:  # the checks let no such span through: stop rather than shift it
                 raise RuntimeError(
                     f"{record.article.id}: span {span.start}-{span.end} not on tokens"
@@ -104,6 +111,14 @@ class DocBinWriter:
         doc.user_data["id"] = record.article.id
         doc.user_data["annotator"] = record.annotator
         self.docs.add(doc)
+        self.keys.append((record.position, record.annotator))
 
     def close(self) -> None:
+        order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
+        if order != list(range(len(order))):
+            for name in _PER_DOC:
+                items = getattr(self.docs, name)
+                if len(items) != len(order):  # a spaCy whose DocBin is made otherwise
+                    raise RuntimeError(f"DocBin.{name} does not hold one item per doc")
+                setattr(self.docs, name, [items[index] for index in order])
         self.out.write(self.docs.to_bytes())

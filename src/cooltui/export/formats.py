@@ -14,7 +14,7 @@ import orjson
 
 from cooltui.errors import CoolError
 from cooltui.export.record import Record, Writer, WriterFactory, categories
-from cooltui.model import Annotation, Span, Status
+from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.scheme import EXPORT_FIELDS, Scheme
 
 
@@ -32,6 +32,10 @@ class Format:
     """Can hold overlapping spans; an article with overlapping spans is dropped otherwise."""
     overlap_note: str | None = None
     """What becomes of overlapping spans, for the report, when the format treats them apart."""
+    chunks: bool = True
+    """Each record is written as bytes of its own: the export puts them in corpus order, and
+    worker processes' files can be put together. Otherwise the writer keeps its records until
+    it is closed and orders them itself."""
 
 
 # --- jsonl: ours -------------------------------------------------------------------------------
@@ -43,9 +47,11 @@ def jsonl_line(record: Record) -> dict[str, Any]:
     return {
         "id": article.id,
         "text": record.text,
-        # The keys of Prodigy's and spaCy's JSONL spans, so both read them as they are.
+        # The keys of Prodigy's and spaCy's JSONL spans, so both read them as they are, and
+        # who made each: "manual", or the rule that suggested it ("source" in Prodigy too).
         "spans": [
-            {"start": s.start, "end": s.end, "label": s.label, "text": s.text} for s in record.spans
+            {"start": s.start, "end": s.end, "label": s.label, "text": s.text, "source": s.source}
+            for s in record.spans
         ],
         **record.doc_labels,
         "note": annotation.note,
@@ -94,8 +100,9 @@ class ExportedArticle:
 def read_jsonl(path: Path) -> Iterator[ExportedArticle]:
     """The records of a file written by `cooltui export --format jsonl`, checked as they are read.
 
-    Every span must lie in the text at its offsets; a document label group (any key that is not
-    a field of the format) becomes a tuple of values, empty for [] or null.
+    Every span must lie in the text at its offsets, and keeps its source ("manual" when a file
+    written before spans had one lacks it); a document label group (any key that is not a field
+    of the format) becomes a tuple of values, empty for [] or null.
     """
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, 1):
@@ -118,7 +125,12 @@ def read_jsonl(path: Path) -> Iterator[ExportedArticle]:
 
 def _exported(data: dict[str, Any]) -> ExportedArticle:
     text = data["text"]
-    spans = tuple(sorted(Span(s["start"], s["end"], s["label"], s["text"]) for s in data["spans"]))
+    spans = tuple(
+        sorted(
+            Span(s["start"], s["end"], s["label"], s["text"], s.get("source", MANUAL))
+            for s in data["spans"]
+        )
+    )
     for span in spans:
         if span.end > len(text) or text[span.start : span.end] != span.text:
             raise ValueError(f"span {span.start}-{span.end} does not match the text")
@@ -170,15 +182,20 @@ class DoccanoWriter:
 
 # --- CoNLL-2003 --------------------------------------------------------------------------------
 
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTART = "-DOCSTART- -X- O O"
+"""The line spaCy's `spacy convert --converter ner` splits documents at, exactly: with CoNLL-2003's
+own "-DOCSTART- -X- -X- O" it makes one document of every ten sentences. Readers for seqeval and
+the like skip any line that starts with -DOCSTART-."""
 
 
 class ConllWriter:
     """CoNLL-2003 columns (token, POS, chunk, NER) with IOB2 tags on our tokenizer's tokens.
 
     We have no POS or chunk tags: their columns hold "-X-" and "_". A document starts with the
-    -DOCSTART- line; a line break in the text ends a sentence (a blank line), unless it falls
-    inside a span.
+    DOCSTART line; a line break in the text ends a sentence (a blank line), unless it falls
+    inside a span. Records come in corpus order. The article's id is not written: spaCy's
+    converter stops at an id after DOCSTART (error E903) and at a comment line (E177: it reads
+    every line as token and tags).
     """
 
     def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
@@ -234,5 +251,6 @@ FORMATS: dict[str, Format] = {
         binary=True,
         tokens=True,
         overlap_note='overlapping spans: kept in doc.spans["sc"], doc.ents left unset',
+        chunks=False,
     ),
 }

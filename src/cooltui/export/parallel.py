@@ -1,23 +1,25 @@
 """A large export with one worker process per core, each taking a share of the store's shards.
 
 Each worker runs the ordinary export on its share into files of its own, in a private folder
-beside the output (in the system's temporary folder when the output is a FIFO or a device); the
-parent adds up their reports and streams their files, in worker order, into the real output
-files, written as always. Only the line formats (jsonl, doccano, conll) can be put together this
-way; spacy and stdout stay in one process.
+beside the output (in the system's temporary folder when the output is a FIFO or a device),
+each in corpus order; the parent adds up their reports and merges their files, record by record
+in corpus order, into the real output files, written as always: the same bytes as one process
+writes. Only the formats of chunks (jsonl, doccano, conll) can be put together this way; spacy
+and stdout stay in one process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from cooltui.corpus import Corpus
-from cooltui.export.core import ExportOptions, Report, export
+from cooltui.export.core import ExportOptions, Report, export_laid_out
 from cooltui.export.formats import FORMATS
+from cooltui.export.order import Layout, merge
 from cooltui.export.output import AtomicFile, ExportError, part_paths, workers_folder
 from cooltui.scheme import Scheme
 
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
     _Record = tuple[str, Annotation]
 
-LINE_FORMATS = frozenset({"jsonl", "doccano", "conll"})
 MIN_RECORDS = 5_000
 """Below this, starting workers costs more than it saves."""
 
@@ -43,7 +44,8 @@ def can_split(fmt: str, output: object, records: int, jobs: int) -> bool:
     """Whether an export is worth doing (and can be done) by several processes."""
     return (
         jobs > 1
-        and fmt in LINE_FORMATS
+        and fmt in FORMATS
+        and FORMATS[fmt].chunks
         and isinstance(output, Path)
         and records >= MIN_RECORDS
         and "fork" in multiprocessing.get_all_start_methods()
@@ -86,16 +88,20 @@ def export_in_parts(
                         if progress is not None:
                             progress(done.value)
                     report = Report(options.format)
-                    for share in running.get():
+                    layouts = []
+                    for share, laid_out in running.get():
                         report.merge(share)
+                        layouts.append(laid_out)
             finally:
                 _JOB = None
             for part, file in files.items():
-                for base in bases:
-                    piece = part_paths(base, extension)[part] if part else base
-                    if piece.exists():  # a worker that exported nothing wrote nothing
-                        with piece.open("rb") as source:
-                            shutil.copyfileobj(source, file.stream, 1 << 20)
+                with ExitStack() as stack:
+                    sources: list[tuple[BinaryIO, Layout]] = []
+                    for base, laid_out in zip(bases, layouts, strict=True):
+                        if part in laid_out:  # a worker that exported nothing wrote nothing
+                            piece = part_paths(base, extension)[part] if part else base
+                            sources.append((stack.enter_context(piece.open("rb")), laid_out[part]))
+                    merge(sources, file.stream)
         for file in files.values():
             if report.exported:
                 file.commit()
@@ -117,11 +123,11 @@ def export_in_parts(
     return report
 
 
-def _export_share(index: int, shares: int, base: Path) -> Report:
+def _export_share(index: int, shares: int, base: Path) -> tuple[Report, dict[str, Layout]]:
     assert _JOB is not None
     stores, corpus, scheme, options, done = _JOB
     records = ((store.annotator, a) for store in stores for a in store.share(index, shares))
-    return export(_told(records, done), corpus, scheme, base, options)
+    return export_laid_out(_told(records, done), corpus, scheme, base, options)
 
 
 def _told(records: Iterable[_Record], done: Synchronized[int]) -> Iterator[_Record]:

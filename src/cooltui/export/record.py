@@ -27,10 +27,17 @@ class Record:
     doc_labels: DocLabels
     tokens: TokenIndex | None
     """The article's tokens, for the formats that label whole tokens."""
+    position: int = 0
+    """The article's place in the corpus: records are written in corpus order."""
 
 
 class Writer(Protocol):
-    """Writes records in one format to a binary stream."""
+    """Writes records in one format to a binary stream.
+
+    A format whose records stand alone as bytes (Format.chunks) writes each as it comes, and the
+    export puts them in corpus order; any other keeps them until close and writes them in the
+    order of (record.position, record.annotator).
+    """
 
     def write(self, record: Record) -> None: ...
 
