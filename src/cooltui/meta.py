@@ -119,23 +119,34 @@ class Description:
 
 
 def describe(text: str, title: str | None = None) -> Description:
-    """Title, outlet, place and first date of an article; `title` overrides the found one."""
+    """Title (shortened for a list row), outlet, place and first date of an article; `title`
+    overrides the found one."""
+    found_title, outlet, place = _read_head(text, title)
+    return Description(shorten(found_title), outlet, place, first_date(text))
+
+
+def headline(text: str, title: str | None = None) -> str:
+    """The article's whole title on one line, as describe() finds it but never cut: what an
+    export keeps."""
+    return " ".join(_read_head(text, title)[0].split())
+
+
+def _read_head(text: str, title: str | None) -> tuple[str, str | None, str | None]:
+    """The title (whole), outlet and place, from the head of the text."""
     head = text[:_SCAN_CHARS]
     lines = [line.strip() for line in head.split("\n")]
     content = list(
         islice((i for i, line in enumerate(lines) if line and not _is_junk(line)), _CONTENT_LINES)
     )
     dateline_at, outlet, place, body = _find_dateline(lines, content)
-    found_title = title and shorten(title)
-    if not found_title:
-        lead_at = dateline_at if dateline_at is not None else _find_lead(lines, content)
-        headline = _find_headline(lines, content, lead_at)
-        if headline:
-            found_title = shorten(headline)
-        else:
-            first = body if body is not None else (lines[lead_at] if lead_at is not None else "")
-            found_title = shorten(_first_sentence(first))
-    return Description(found_title or "", outlet, place, first_date(text))
+    if title and title.strip():
+        return title, outlet, place
+    lead_at = dateline_at if dateline_at is not None else _find_lead(lines, content)
+    found = _find_headline(lines, content, lead_at)
+    if not found:
+        first = body if body is not None else (lines[lead_at] if lead_at is not None else "")
+        found = _first_sentence(first)
+    return found or "", outlet, place
 
 
 def shorten(text: str, width: int = TITLE_WIDTH) -> str:

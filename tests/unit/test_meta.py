@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cooltui.meta import TITLE_WIDTH, describe, first_date, shorten
+from cooltui.meta import TITLE_WIDTH, describe, first_date, headline, shorten
 from cooltui.text import normalise
 
 
@@ -179,3 +179,14 @@ def test_first_valid_date(text, expected):
 
 def test_shorten_keeps_short_text_and_collapses_space():
     assert shorten("  a\tb\n c ") == "a b c"
+
+
+def test_headline_is_the_whole_title_that_describe_shortens() -> None:
+    title = (
+        "Polres Dumai Gelar Cooling System Jelang Pilkada Serentak 2024 di Kecamatan Sungai "
+        "Sembilan Bersama Tokoh Masyarakat dan Tokoh Agama"
+    )
+    text = f"{title}\n\nDUMAI - Polres Dumai menggelar kegiatan Cooling System.\n"
+    assert headline(text) == title
+    assert describe(text).title == shorten(title) != title
+    assert headline("x", title="  Judul\n dari  sumber ") == "Judul dari sumber"
