@@ -1,6 +1,6 @@
 """The article list's filter language, typed after `/`; headless (no textual, no rich).
 
-    kantor polisi        every word occurs in the title, outlet or date (any case, any accents)
+    kantor polisi        every word occurs in the title, outlet, place or date (any case, accents)
     "kantor polisi"      the phrase, words in this order
     status:done          status: todo, progress (in_progress), done, skipped, flagged,
                          unfinished (todo, progress, flagged) or finished (done, skipped);
@@ -26,9 +26,10 @@ from cooltui.errors import CoolError
 from cooltui.model import Status
 
 QUERY_HELP = """\
-kantor polisi      words in the title, outlet or date (any case, any accents)
+kantor polisi      words in the title, outlet, place or date (any case, any accents)
 "kantor polisi"    a phrase
-status:done        todo, progress, done, skipped, flagged, unfinished (or several: todo,flagged)
+status:done        todo, progress, done, skipped, flagged; unfinished (todo, progress, flagged),
+                   finished (done, skipped); several: status:todo,flagged
 label:PER          has a span labelled PER
 themes:KAMTIBMAS   a document label value (group name or its start: theme:)
 body:polsek        the article text holds the word or "phrase" (slower)
@@ -71,17 +72,18 @@ def fold(text: str) -> str:
     return " ".join(_MARKS.sub("", decomposed).casefold().split())
 
 
-def _haystack(title: str, outlet: str, date: str) -> str:
-    raw = f"{title}\n{outlet}\n{date}"
-    # Most titles are clean ASCII: one lower() then, instead of three folds (2x slower at 100k).
-    if raw.isascii() and raw.count("\n") == 2 and "  " not in raw and "\t" not in raw:
+def _haystack(title: str, outlet: str, place: str, date: str) -> str:
+    raw = f"{title}\n{outlet}\n{place}\n{date}"
+    # Most titles are clean ASCII: one lower() then, instead of four folds (2x slower at 100k).
+    if raw.isascii() and raw.count("\n") == 3 and "  " not in raw and "\t" not in raw:
         return raw.lower()
-    return "\n".join((fold(title), fold(outlet), fold(date)))
+    return "\n".join((fold(title), fold(outlet), fold(place), fold(date)))
 
 
 @dataclass(slots=True, unsafe_hash=True)
 class ListRow:
-    """What the article list shows of one article; `stale` when its text changed since annotated.
+    """What the article list shows of one article; `stale` when its text changed since annotated,
+    `place` the dateline's place ("BDR. SEIKIJANG" of "TOPIKMETRO.COM, BDR. SEIKIJANG -").
 
     Treated as immutable (a changed row is a new row) but not frozen: a frozen dataclass takes
     three times as long to make, and the app makes 100,000 of them before its first paint.
@@ -93,18 +95,19 @@ class ListRow:
     date: str
     status: Status
     stale: bool = False
+    place: str = ""
     _folded: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def haystack(self) -> str:
-        """Title, outlet and date folded (one per line), so filtering 100k rows stays fast.
+        """Title, outlet, place and date folded (one per line), so filtering 100k rows stays fast.
 
         Folded the first time a filter asks, not when the row is made: folding 100,000 titles
         at launch cost half a second before the first paint.
         """
         folded = self._folded
         if folded is None:
-            folded = _haystack(self.title, self.outlet, self.date)
+            folded = _haystack(self.title, self.outlet, self.place, self.date)
             self._folded = folded
         return folded
 
@@ -289,7 +292,8 @@ def _statuses(value: str) -> frozenset[Status]:
             continue
         if name not in _STATUS_NAMES:
             raise QueryError(
-                f"unknown status {name!r}: use todo, progress, done, skipped, flagged or unfinished"
+                f"unknown status {name!r}: use todo, progress, done, skipped, flagged, "
+                "unfinished or finished"
             )
         found |= _STATUS_NAMES[name]
     if not found:

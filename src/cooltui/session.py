@@ -230,7 +230,8 @@ class Session:
         return ListRow(
             id=article.id,
             title=article.title,
-            outlet=article.outlet or article.place or "",
+            outlet=article.outlet or "",
+            place=article.place or "",
             date=article.date or "",
             status=self.statuses.get(article.id, Status.TODO),
             stale=article.id in self.stale,

@@ -302,6 +302,14 @@ class TestListAndFilter:
             assert app.query_one(Reader).has_focus
         app.store.close()
 
+    async def test_words_find_the_dateline_place(self, tmp_path, seeds):
+        app = build_app(settings(tmp_path, seeds))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("slash", *"seikijang")  # TOPIKMETRO.COM, BDR. SEIKIJANG –
+            await pilot.pause()
+            assert app.articles.visible_count == 1
+        app.store.close()
+
     async def test_a_bad_filter_says_why_and_keeps_the_list(self, tmp_path, seeds):
         app = build_app(settings(tmp_path, seeds))
         async with app.run_test(size=(120, 40)) as pilot:
@@ -311,7 +319,9 @@ class TestListAndFilter:
             assert app.articles.visible_count == 2
             app.query_one("#filter", Input).value = "dumai status:nope"  # pasted
             await pilot.pause()
-            assert "nope" in str(app.query_one("#filter").border_subtitle)
+            error = app.query_one(".list-filter--error")
+            assert error.region.height > 0  # under the field, wrapped, in full
+            assert "'nope': use todo, progress, done" in str(error.render())
             assert app.articles.visible_count == 2  # the last good filter stays
         app.store.close()
 
@@ -366,8 +376,8 @@ class TestChangedText:
             assert "!" in row  # the list marks the changed article before it is opened
             await pilot.press("]")
             await pilot.pause()
-            assert "text changed since it was annotated" in str(
-                again.query_one("#heading").render()
+            assert "The text changed: 1 span could not be found again" in str(
+                again.query_one("#review-warning").render()
             )
             annotation = again.annotation
             assert [s.text for s in annotation.spans] == ["AIPDA"]  # moved with the text

@@ -10,15 +10,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from painting import stale_lines
 from rich.cells import cell_len, set_cell_size
-from textual import events
+from textual import events, on
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input
 
 from cooltui.model import Status
-from cooltui.query import ArticleFacts, ListRow, parse_query
+from cooltui.query import ArticleFacts, ListRow, Query, QueryError, parse_query
 from cooltui.text import truncate
-from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList
+from cooltui.tui.article_list import CURRENT_MARK, STATUS_MARKS, ArticleList, ListFilter
 
 GROUPS = ("themes", "activity")
 STATUSES = list(Status)
@@ -371,6 +374,82 @@ async def test_an_empty_list_says_so() -> None:
         assert widget.highlighted_id == "a000000"
 
 
+MIXED_ROWS = [
+    ListRow("m0", "Polsek Minas", "TOPIKMETRO.COM", "2024-01-08", Status.DONE, place="SIAK"),
+    ListRow(
+        "m1", "Kapolres " * 30, "lingkupperistiwa.com" * 4, "--10-19", Status.TODO, place="Siak"
+    ),
+    ListRow("m2", "Dumai damai", "", "--10-28", Status.TODO, place="DUMAI"),
+    ListRow(
+        "m3", "警察と報道" * 12, "報道新聞社" * 6, "2024-08-14", Status.FLAGGED, place="東京都" * 9
+    ),
+    ListRow(
+        "m4",
+        "Pemilu 😀 damai 🎉" * 8,
+        "😀 NEWS 🎉" * 7,
+        "2024-10-26",
+        Status.SKIPPED,
+        place="🏝️" * 20,
+    ),
+    ListRow("m5", "Tanpa tanggal", "ZONA", "", Status.IN_PROGRESS, place="Bdr. Seikijang" * 5),
+    ListRow("m6", "x", "A", "2024-02-08", Status.TODO),
+    ListRow(
+        "m7", "Ngumpul di Kafe", "PANTAUNEWS.CO.ID", "2024-02-08", Status.DONE, place="PELALAWAN"
+    ),
+]
+
+
+def column_of(line: str, text: str) -> int:
+    """The cell where `text` starts in `line`."""
+    assert text in line, (text, line)
+    return cell_len(line[: line.index(text)])
+
+
+@pytest.mark.parametrize("columns", [80, 120, 200])
+async def test_columns_line_up_whatever_the_outlet_place_or_title(columns: int) -> None:
+    app = ListApp(MIXED_ROWS)
+    async with app.run_test(size=(columns, 24)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(ArticleList)
+        width = widget.scrollable_content_region.width
+        shown = lines(widget)[: len(MIXED_ROWS)]
+        assert all(cell_len(line) == width for line in shown)
+        dated = [(line, row.date) for line, row in zip(shown, MIXED_ROWS, strict=True) if row.date]
+        starts = {column_of(line, date) for line, date in dated}
+        assert len(starts) == 1, shown
+        # The dates come last, left-aligned in a column as wide as the widest date.
+        assert starts == {width - 10}
+        # The outlets start at one cell too, right after the titles' column.
+        outlets = {column_of(shown[n], outlet) for n, outlet in [(0, "TOPIK"), (5, "ZONA  ")]}
+        assert len(outlets) == 1, shown
+        for n in (1, 3, 4):
+            assert "…" in shown[n]  # long titles, outlets and places are cut, each in its column
+        assert all(line.startswith(" ") for line in shown)
+
+
+@pytest.mark.parametrize("columns", [120, 200])
+async def test_wide_lists_show_the_place_in_a_column_of_its_own(columns: int) -> None:
+    app = ListApp(MIXED_ROWS)
+    async with app.run_test(size=(columns, 24)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(ArticleList)
+        shown = lines(widget)
+        places = {
+            column_of(shown[n], place) for n, place in [(0, "SIAK"), (2, "DUMAI"), (7, "PELA")]
+        }
+        assert len(places) == 1, shown
+        assert column_of(shown[0], "SIAK") > column_of(shown[0], "TOPIKMETRO.COM")
+
+
+async def test_without_a_place_column_the_place_stands_in_for_a_missing_outlet() -> None:
+    app = ListApp(MIXED_ROWS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = lines(app.query_one(ArticleList))
+        assert "SIAK" not in shown[0]  # no room for a place column at 80
+        assert column_of(shown[2], "DUMAI") == column_of(shown[0], "TOPIKMETRO.COM")
+
+
 @pytest.mark.upstream
 async def test_what_is_on_screen_after_scrolling_equals_a_fresh_paint() -> None:
     """Scrolling moves the drawn rows instead of drawing them again: none may be left stale,
@@ -412,6 +491,106 @@ async def test_rows_new_to_the_view_are_framed_as_textual_frames_them() -> None:
             widget.action_page_down()
             await pilot.pause()
             assert stale_lines(widget) == [], change
+
+
+class FilterApp(App[None]):
+    """The filter field over a list, in a column `width` cells wide; the queries it sent."""
+
+    CSS = "#column { border-right: vkey $primary; }"  # as in the app
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = width
+        self.queries: list[Query | None] = []
+        self.inputs_changed = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="column"):
+            yield ListFilter(GROUPS, input_id="filter")
+            yield ArticleList(make_rows(5))
+
+    def on_mount(self) -> None:
+        self.query_one("#column").styles.width = self.width
+        self.query_one("#filter").focus()
+
+    @on(ListFilter.Changed)
+    def _changed(self, message: ListFilter.Changed) -> None:
+        assert isinstance(message.control, ListFilter)
+        self.queries.append(message.query)
+
+    def on_input_changed(self) -> None:
+        self.inputs_changed += 1
+
+
+def screen_lines(app: App[None], widget: Widget) -> list[str]:
+    """What the screen shows in the widget's region, line by line."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [strip.crop(region.x, region.right).text for strip in strips]
+
+
+def error_of(text: str) -> str:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text, GROUPS)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("width", [26, 56, 150])
+@pytest.mark.parametrize("bad", ["status:finito", "foo:bar", "label:"])
+async def test_a_filter_error_shows_whole_under_the_field(width: int, bad: str) -> None:
+    app = FilterApp(width)
+    async with app.run_test(size=(160, 24)) as pilot:
+        field = app.query_one(ListFilter)
+        await pilot.press(*"dumai ")
+        app.query_one("#filter", Input).value = f"dumai {bad}"  # pasted
+        await pilot.pause()
+        assert app.queries[-1] is not None and app.queries[-1].text == "dumai "
+        error = field.query_one(".list-filter--error")
+        shown = screen_lines(app, error)
+        assert " ".join(" ".join(shown).split()) == " ".join(error_of(bad).split())
+        assert all(line.startswith(" ") for line in shown)  # under the field's text, not cut
+        assert app.queries[-1].text == "dumai "  # the bad text was not applied
+        app.query_one("#filter", Input).value = "dumai status:finished"
+        await pilot.pause()
+        assert error.region.height == 0
+        assert app.queries[-1] is not None and app.queries[-1].text == "dumai status:finished"
+        app.query_one("#filter", Input).value = ""
+        await pilot.pause()
+        assert app.queries[-1] is None  # empty: no filter
+        assert app.inputs_changed == 0  # the field's own message is the one that leaves it
+
+
+async def test_the_placeholder_fits_the_narrowest_list() -> None:
+    app = FilterApp(26)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.query_one("#filter", Input)
+        assert cell_len(field.placeholder) < field.content_size.width
+        assert field.placeholder in screen_lines(app, field)[1]
+
+
+@pytest.mark.parametrize("width", [26, 56])
+async def test_the_syntax_shows_under_the_field_while_it_has_focus(width: int) -> None:
+    app = FilterApp(width)
+    async with app.run_test(size=(80, 24)) as pilot:
+        hint = app.query_one(".list-filter--hint")
+        app.query_one(ArticleList).focus()
+        await pilot.pause()
+        assert hint.region.height == 0
+        app.screen.set_focus(app.query_one("#filter"))  # as the app opens it
+        await pilot.pause()
+        shown = screen_lines(app, hint)
+        words = " ".join(shown).split()
+        for term in ("status:done", "label:PER", "themes:X", "body:word", "-word"):
+            assert term in words, shown  # whole, never cut across lines
+        assert any('"a phrase"' in line for line in shown), shown
+        await pilot.press(*"status:")
+        await pilot.pause()
+        assert hint.region.height == 0  # the error takes its place
+        app.query_one(ArticleList).focus()
+        app.query_one("#filter", Input).value = ""
+        await pilot.pause()
+        assert hint.region.height == 0  # the list gets the room back
 
 
 @given(

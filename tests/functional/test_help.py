@@ -6,6 +6,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Static
 
+from cooltui.query import QUERY_HELP as FILTER_HELP
 from cooltui.scheme import LabelGroup, Scheme, SpanLabel, load_scheme
 from cooltui.tui.help import HelpScreen, HelpTable
 
@@ -24,12 +25,13 @@ QUERY_HELP = "status:done  label:PER  -word [/] excludes"
 
 
 class HelpApp(App[None]):
-    def __init__(self, scheme: Scheme = SCHEME) -> None:
+    def __init__(self, scheme: Scheme = SCHEME, query_help: str = QUERY_HELP) -> None:
         super().__init__()
         self.scheme = scheme
+        self.query_help = query_help
 
     def on_mount(self) -> None:
-        self.push_screen(HelpScreen(self.scheme, KEYS, QUERY_HELP))
+        self.push_screen(HelpScreen(self.scheme, KEYS, self.query_help))
 
 
 def help_text(app: App) -> str:
@@ -63,9 +65,37 @@ async def test_help_lists_every_key_label_value_and_the_query_help(size):
         themes = table(app, "themes")
         for value in SCHEME.group("themes").values:
             assert any(line.startswith(f"{value.key or ' '} {value.name}") for line in themes)
-        assert any(line.startswith("SAMBANG  ") for line in table(app, "activity"))
+        activity = table(app, "activity")
+        for value in SCHEME.group("activity").values:
+            named = f"{value.key} {value.name}  " if value.key else f"{value.name}  "
+            assert any(line.startswith(named) for line in activity)
         assert QUERY_HELP in text
         assert "Esc, q or ? closes" in text
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_filter_help_is_a_table_that_wraps_under_its_own_column(size):
+    app = HelpApp(query_help=FILTER_HELP)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        entries: list[tuple[str, str]] = []  # a line led by spaces goes on with the one before
+        for line in FILTER_HELP.splitlines():
+            if line.startswith(" "):
+                entries[-1] = (entries[-1][0], f"{entries[-1][1]} {line.strip()}")
+            else:
+                term, text = line.split("  ", 1)
+                entries.append((term, text.strip()))
+        lines = table(app, "Filter the article list")
+        indent = max(len(term) for term, _ in entries) + 2
+        starts = [n for n, line in enumerate(lines) if not line.startswith(" ")][1:]
+        assert [lines[n].split("  ", 1)[0] for n in starts] == [term for term, _ in entries]
+        # Every line of a description starts at its column: none runs back under the terms.
+        for line in lines[1:]:
+            assert line[indent - 2 : indent] == "  " and line[indent] != " ", line
+        said = " ".join(line[indent:].strip() for line in lines[1:])
+        for _, text in entries:
+            assert " ".join(text.split()) in said
+        assert "finished" in said.replace("unfinished", "")
 
 
 async def test_key_sections_come_in_the_fixed_order_then_the_others():

@@ -54,6 +54,33 @@ async def test_every_main_key_shows_in_the_longest_form_that_fits(tmp_path, seed
     app.store.close()
 
 
+@pytest.mark.parametrize("columns", [40, 45, 50, 80])
+async def test_the_help_key_stays_at_every_width(tmp_path, seeds, columns):
+    app = make_app(tmp_path, seeds)
+    async with app.run_test(size=(columns, 24)) as pilot:
+        await pilot.pause()
+        line = footer_text(app)
+        assert " ? help" in line.lower(), line
+        assert line.startswith(" a done"), line  # the first keys stay too
+        assert line.rstrip().endswith("all saved")
+        bar = app.query_one(KeyBar)
+        shown = bar.fitted(bar.content_size.width)
+        assert sum(len(key) + 1 + len(what) + gap for key, what, gap in shown) <= bar.size.width
+    app.store.close()
+
+
+async def test_dropping_keys_never_drops_the_help_wherever_it_is():
+    items = [KeyItem(k, f"Long {k} words", k * 3, k) for k in "abcdefgh"]
+    for at in range(len(items) + 1):
+        bar = KeyBar(keep="help")
+        bar.set_keys([*items[:at], KeyItem("?", "Help", "help", "help"), *items[at:]])
+        for width in range(len(" ? help"), 60):
+            keys = [key for key, _, _ in bar.fitted(width)]
+            assert "?" in keys, (width, at, keys)
+            kept = [key for key in "abcdefgh" if key in keys]
+            assert kept == list("abcdefgh"[: len(kept)]), "keys go from the end, in order"
+
+
 async def test_too_narrow_drops_keys_from_the_end_but_keeps_help():
     bar = KeyBar(keep="help")
     items = [KeyItem(k, f"Long {k} words", k * 3, k) for k in "abcdefg"]
@@ -97,11 +124,11 @@ async def test_the_palette_and_keys_of_two_remap_and_show_once_each(tmp_path, se
 
 
 async def test_a_label_on_a_punctuation_key_labels(tmp_path, seeds):
-    toml = '\n[[labels]]\nname = "MISC"\nkey = "#"\ncolor = "red"\n'
+    toml = '\n[[labels]]\nname = "MISC"\nkey = "~"\ncolor = "red"\n'
     app = make_app(tmp_path, seeds, default_scheme_and(tmp_path, toml))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("number_sign")
+        await pilot.press("tilde")
         await pilot.pause()
         assert [span.label for span in app.annotation.spans] == ["MISC"]
         assert app.query_one(Reader).has_focus

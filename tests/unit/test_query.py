@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Collection
@@ -30,8 +31,9 @@ def row(
     date: str = "2024-08-14",
     status: Status = Status.TODO,
     id: str = "a1",
+    place: str = "",
 ) -> ListRow:
-    return ListRow(id, title, outlet, date, status)
+    return ListRow(id, title, outlet, date, status, place=place)
 
 
 def facts(labels: Collection[str] = (), values: Collection[tuple[str, str]] = ()) -> ArticleFacts:
@@ -56,6 +58,17 @@ def test_every_word_must_occur_in_title_outlet_or_date() -> None:
     assert matches("2024-08", target)  # the date
     assert matches("silatur", target)  # part of a word
     assert not matches("kapolsek dumai", target)
+
+
+def test_words_search_the_dateline_place_too() -> None:
+    target = row(outlet="TOPIKMETRO.COM", place="BDR. SEIKIJANG")
+    assert matches("seikijang", target)
+    assert matches("topikmetro seikijang minas", target)
+    assert not matches("-seikijang", target)
+    assert parse_query("seikijang", GROUPS).select([row(), target]) == [1]
+    # A phrase does not run from the outlet into the place, nor from the place into the date.
+    assert not matches('"topikmetro.com bdr"', target)
+    assert not matches('"seikijang 2024"', target)
 
 
 def test_accents_and_case_do_not_matter() -> None:
@@ -109,6 +122,7 @@ def test_text_with_a_colon_is_searched_when_quoted_or_led_by_a_digit() -> None:
         ("status:skipped", {Status.SKIPPED}),
         ("status:flagged", {Status.FLAGGED}),
         ("status:unfinished", {Status.TODO, Status.IN_PROGRESS, Status.FLAGGED}),
+        ("status:finished", {Status.DONE, Status.SKIPPED}),
         ("status:todo,flagged", {Status.TODO, Status.FLAGGED}),
     ],
 )
@@ -170,6 +184,15 @@ def test_errors_say_what_is_wrong_and_how_to_fix_it(text: str, words: list[str])
         assert word in str(caught.value)
 
 
+def test_an_unknown_status_names_every_status_accepted() -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query("status:finito", GROUPS)
+    named = set(re.findall(r"[a-z_]+", str(caught.value).split(":", 1)[1]))
+    for name in ("todo", "progress", "done", "skipped", "flagged", "unfinished", "finished"):
+        assert name in named
+        parse_query(f"status:{name}", GROUPS)  # and each one named is accepted
+
+
 def test_an_ambiguous_group_start_is_an_error_naming_the_groups() -> None:
     with pytest.raises(QueryError, match="themes:, topics:"):
         parse_query("t:X", ["themes", "topics"])
@@ -177,8 +200,9 @@ def test_an_ambiguous_group_start_is_an_error_naming_the_groups() -> None:
 
 
 def test_the_help_names_every_kind_of_term() -> None:
-    for word in ("status:", "label:", "body:", '"', "-", "unfinished"):
+    for word in ("status:", "label:", "body:", '"', "-", "unfinished", "place"):
         assert word in QUERY_HELP
+    assert re.search(r"\bfinished\b", QUERY_HELP), "status:finished is accepted: say so"
 
 
 # --- select ---------------------------------------------------------------------------------------
@@ -215,7 +239,7 @@ def test_the_module_is_headless() -> None:
 
 # --- properties -----------------------------------------------------------------------------------
 
-WORDS = ["polsek", "minas", "Café", "hoaks", "pemilu", "siak", "dumai", "patroli"]
+WORDS = ["polsek", "minas", "Café", "hoaks", "pemilu", "siak", "dumai", "patroli", "seikijang"]
 word = st.sampled_from(WORDS)
 titles = st.lists(word, max_size=5).map(" ".join)
 rows_strategy = st.lists(
@@ -226,6 +250,7 @@ rows_strategy = st.lists(
         outlet=st.sampled_from(["TOPIKMETRO.COM", "Zona Merdeka", ""]),
         date=st.sampled_from(["2024-08-14", ""]),
         status=st.sampled_from(list(Status)),
+        place=st.sampled_from(["DUMAI", "Bdr. Seikijang", ""]),
     ),
     max_size=12,
 )

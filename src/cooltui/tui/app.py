@@ -38,13 +38,13 @@ from cooltui.edits import (
 from cooltui.errors import CoolError
 from cooltui.keys import ACTIONS, FIELD_ACTIONS, OPENERS, keymap
 from cooltui.model import MANUAL, Annotation, Span, Status
-from cooltui.query import QUERY_HELP, QueryError, parse_query
+from cooltui.query import QUERY_HELP
 from cooltui.session import Edit, Restored, ReviewItem, Session, SessionRefused, shown_path
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
 from cooltui.suggest import Suggester
 from cooltui.text import printable, truncate
-from cooltui.tui.article_list import ArticleList
+from cooltui.tui.article_list import ArticleList, ListFilter
 from cooltui.tui.bindings import (
     add_scheme_bindings,
     bindings_for,
@@ -245,7 +245,7 @@ class CoolApp(App[None]):
         yield TopBar(id="top")
         with Row(id="main"):
             with Vertical(id="list-column"):
-                yield Input(placeholder="filter: words status:done label:PER theme:X", id="filter")
+                yield ListFilter([group.name for group in self.scheme.groups], input_id="filter")
                 yield ArticleList(id="articles")
             with Column(id="centre"):
                 yield ArticleHeading(id="heading")
@@ -835,16 +835,9 @@ class CoolApp(App[None]):
         self._focus(field)
         self.articles.prepare_filter()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, message: Input.Changed) -> None:
-        groups = [group.name for group in self.scheme.groups]
-        try:
-            query = parse_query(message.value, groups) if message.value.strip() else None
-        except QueryError as error:
-            message.input.border_subtitle = Content(printable(str(error)))
-            return
-        message.input.border_subtitle = ""
-        self.articles.apply_filter(query, self.session.facts, self.session.body)
+    @on(ListFilter.Changed)
+    def _filter_changed(self, message: ListFilter.Changed) -> None:
+        self.articles.apply_filter(message.query, self.session.facts, self.session.body)
 
     # Finding text in the article
 

@@ -1,13 +1,14 @@
-"""The article list: one line per article, rendered only where it is visible.
+"""The article list: one line per article, rendered only where it is visible; and its filter.
 
 A line-API ScrollView: mounting, scrolling, filtering and resizing cost the same at 100,000
 articles as at 5 (OptionList, DataTable and ListView build every row up front and do not scale:
 mounting 100,000 items took OptionList 5.5 s and DataTable ~5 s, 10,000 took ListView 39 s).
 Each line is built from plain strings as Segments, so a title is never parsed as markup.
 
-Filtering takes a `Query` (see cooltui.query). Title, status and annotation terms run at once;
-body terms read article texts in a thread worker, which shows matches as it finds them and is
-cancelled by the next `apply_filter`.
+Filtering takes a `Query` (see cooltui.query), which `ListFilter`, the field over the list,
+parses as the user types. Title, status and annotation terms run at once; body terms read
+article texts in a thread worker, which shows matches as it finds them and is cancelled by the
+next `apply_filter`.
 """
 
 from __future__ import annotations
@@ -15,22 +16,27 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from operator import attrgetter
+from typing import ClassVar, NamedTuple
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.cache import LRUCache
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from cooltui.errors import CoolError
 from cooltui.model import Status
-from cooltui.query import ArticleFacts, ListRow, Query
+from cooltui.query import ArticleFacts, ListRow, Query, QueryError, parse_query
 from cooltui.text import cells, printable, truncate
 from cooltui.tui.bindings import bindings_for
 from cooltui.tui.scrolling import KeepsScrolledLines
@@ -55,41 +61,54 @@ _PLAIN: tuple[str, ...] = ()
 _PREFIX_CELLS = 4
 """Current marker, status mark, stale mark, space."""
 _META_MIN_ROOM = 40
-"""Below this many cells for title + meta, the outlet and date give way to the title."""
+"""Below this many cells for title and columns, the columns give way to the title."""
+_GAP = 2
+"""Cells between two columns."""
+_MAX_CELLS = {"date": 10, "outlet": 20, "place": 16}
+"""The widest each column gets (an ISO date; "lingkupperistiwa.com"): longer text is cut."""
+_MIN_CUT = 8
+"""An outlet or place cut narrower than this says too little: the column is left out."""
 _PROGRESS_SECONDS = 0.1
 """How often the body search shows what it found."""
 
 _RowStyles = tuple[Style, Style, Style, Style, Style]
-"""A row's current marker, status mark, stale mark, title and outlet-and-date."""
+"""A row's current marker, status mark, stale mark, title and columns."""
 
 
-def _meta(outlet: str, date: str, width: int) -> str:
-    """Outlet and date in at most `width` cells: the outlet is cut first, the date is short."""
-    full = "  ".join(part for part in (outlet, date) if part)
-    if cells(full) <= width:
-        return full
-    outlet_room = width - cells(date) - 2
-    if outlet and date and outlet_room >= 4:
-        return f"{truncate(outlet, outlet_room)}  {date}"
-    return truncate(full, width)
+class _Columns(NamedTuple):
+    """Cells of each part of a row after the marks; 0 for a column left out."""
+
+    title: int
+    outlet: int
+    place: int
+    date: int
 
 
-def _layout(title: str, outlet: str, date: str, room: int) -> tuple[str, str, str]:
-    """(title, padding, meta) filling exactly `room` cells, with the meta right-aligned.
+def _columns(room: int, widest: dict[str, int]) -> _Columns:
+    """Fixed column widths for `room` cells, the same for every row so that columns line up.
 
-    The title comes first: when both do not fit, the meta keeps at most a third of the room
-    (or what a short title leaves), and in a narrow list it gives way to the title entirely.
+    `widest` is each column's widest text in the list (capped), so no column is wider than
+    its text needs. The title keeps at least half the room; the date comes first, then the
+    outlet, then the place; an outlet or place may be cut, a date never.
     """
-    meta = _meta(outlet, date, room)
-    title_cells, meta_cells = cells(title), cells(meta)
-    if meta and title_cells + 2 + meta_cells <= room:
-        return title, " " * (room - title_cells - meta_cells), meta
-    if meta and room >= _META_MIN_ROOM:
-        meta = _meta(outlet, date, min(meta_cells, max(room // 3, room - 2 - title_cells)))
-        title = truncate(title, room - 2 - cells(meta))
-        return title, " " * (room - cells(title) - cells(meta)), meta
-    title = truncate(title, room)
-    return title, " " * (room - cells(title)), ""
+    if room < _META_MIN_ROOM:
+        return _Columns(room, 0, 0, 0)
+    free = room - room // 2
+    given: dict[str, int] = {}
+    for name in ("date", "outlet", "place"):
+        want = widest[name]
+        give = min(want, free - _GAP)
+        if want and give >= (want if name == "date" else min(want, _MIN_CUT)):
+            given[name] = give
+            free -= give + _GAP
+    title = room - sum(width + _GAP for width in given.values())
+    return _Columns(title, given.get("outlet", 0), given.get("place", 0), given.get("date", 0))
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` cut to `width` cells and padded to exactly `width` (wide characters count two)."""
+    text = truncate(text, width)
+    return text + " " * (width - cells(text))
 
 
 class _BodyMatches(Message, bubble=False):
@@ -107,7 +126,7 @@ class _BodyMatches(Message, bubble=False):
 
 
 class ArticleList(KeepsScrolledLines, can_focus=True):
-    """The corpus as a list of articles: status, title, outlet and date; filterable."""
+    """The corpus as a list of articles: status, title, outlet, place and date; filterable."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("list")  # see cooltui.keys
 
@@ -124,7 +143,7 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
     | Class | Description |
     | :- | :- |
     | `article-list--title` | A row's title. |
-    | `article-list--dim` | A row's outlet and date. |
+    | `article-list--dim` | A row's outlet, place and date. |
     | `article-list--highlight` | The highlighted row (the cursor), over the others. |
     | `article-list--current` | The row of the article open in the reader. |
     | `article-list--stale` | The "!" of an article whose text changed since it was annotated. |
@@ -239,6 +258,10 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         # Drawn rows, keyed on what they show: scrolling one row redraws one, not a screenful.
         self._strips: LRUCache[tuple[ListRow, int, bool, bool], Strip] = LRUCache(512)
         self._styles: dict[tuple[Status, bool, bool], _RowStyles] = {}
+        self._widest = dict.fromkeys(_MAX_CELLS, 0)
+        """Each column's widest text among the rows, capped: a column is no wider than that."""
+        self._columns: dict[int, _Columns] = {}
+        """The columns laid out for each room they were drawn in."""
         self.set_rows(rows)
 
     # --- the app's API ---------------------------------------------------------------------------
@@ -264,6 +287,7 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         keep = self._last_highlighted()
         self._rows = list(rows)
         self._index = {row.id: index for index, row in enumerate(self._rows)}
+        self._measure(self._rows, grow_only=False)
         self._run_filter(keep)
 
     def update_row(self, row: ListRow) -> None:
@@ -276,7 +300,10 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         if index is None or self._rows[index] == row:
             return
         self._rows[index] = row
-        self._refresh_position(self._position_of(index))
+        if self._measure([row], grow_only=True):
+            self.refresh()  # a wider column moves every row's columns
+        else:
+            self._refresh_position(self._position_of(index))
 
     def set_current(self, article_id: str | None) -> None:
         """Mark the article open in the reader, and move the highlight to it (into view)."""
@@ -395,17 +422,26 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
 
     def _draw_row(self, row: ListRow, width: int, highlighted: bool, current: bool) -> Strip:
         mark, status, stale, title_style, dim = self._row_styles(row.status, highlighted, current)
+        columns = self._columns_for(width - _PREFIX_CELLS)
         # A row is one line, drawn as it is: no control character or escape sequence may reach
         # the terminal (titles can be raw ids, see corpus.py).
-        title, padding, meta = _layout(
-            printable(row.title), printable(row.outlet), printable(row.date), width - _PREFIX_CELLS
-        )
         segments = [
             Segment(CURRENT_MARK if current else " ", mark),
             Segment(STATUS_MARKS[row.status], status),
             Segment(STALE_MARK if row.stale else " ", stale),
-            Segment(f" {title}{padding}", title_style),
+            Segment(f" {_cell(printable(row.title), columns.title)}", title_style),
         ]
+        # Without a column of its own, the place stands in for a missing outlet ("DUMAI -").
+        outlet = row.outlet or ("" if columns.place else row.place)
+        meta = "".join(
+            f"{' ' * _GAP}{_cell(printable(text), cells_wide)}"
+            for text, cells_wide in (
+                (outlet, columns.outlet),
+                (row.place, columns.place),
+                (row.date, columns.date),
+            )
+            if cells_wide
+        )
         if meta:
             segments.append(Segment(meta, dim))
         if width < _PREFIX_CELLS:
@@ -434,6 +470,31 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         return styles
 
     # --- internals -------------------------------------------------------------------------------
+
+    def _measure(self, rows: Sequence[ListRow], *, grow_only: bool) -> bool:
+        """Find each column's widest text in `rows`; True when a column's width changed."""
+        widest = dict.fromkeys(_MAX_CELLS, 0) if not grow_only else dict(self._widest)
+        for name in ("outlet", "place"):
+            # Outlets and places repeat: measure each distinct one once (100k rows, ~7 ms each).
+            distinct = set(map(attrgetter(name), rows))
+            found = max((cells(printable(text)) for text in distinct), default=0)
+            widest[name] = min(_MAX_CELLS[name], max(widest[name], found))
+        # Dates are ISO 8601 (or "--10-19"): the column is as wide as the longest form, as soon
+        # as one row has a date; any() stops at the first.
+        if any(map(attrgetter("date"), rows)):
+            widest["date"] = _MAX_CELLS["date"]
+        if widest == self._widest:
+            return False
+        self._widest = widest
+        self._columns.clear()
+        self._strips.clear()
+        return True
+
+    def _columns_for(self, room: int) -> _Columns:
+        columns = self._columns.get(room)
+        if columns is None:
+            columns = self._columns[room] = _columns(room, self._widest)
+        return columns
 
     def _position_of(self, index: int) -> int | None:
         """Where row `index` is in the shown rows, or None when filtered out."""
@@ -572,3 +633,99 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
                 found, last_post = [], now
         if not worker.is_cancelled:
             self.post_message(_BodyMatches(generation, found, total, total, done=True))
+
+
+class ListFilter(Widget):
+    """The filter field over the list: the syntax under it while it has focus, and an error in
+    full under it while what is typed cannot be parsed (the list keeps the last good filter).
+
+    The field's border is too narrow for either (26 cells in a narrow terminal): both wrap
+    below it instead. Posts `ListFilter.Changed` for each text that parses.
+    """
+
+    PLACEHOLDER = "words, field:value"
+    """Short enough for the narrowest list; the hint under the field gives the examples."""
+
+    DEFAULT_CSS = """
+    ListFilter {
+        height: auto;
+        & > .list-filter--hint, & > .list-filter--error {
+            display: none;
+            padding: 0 1 0 2;
+        }
+        & > .list-filter--hint {
+            color: $text-muted;
+        }
+        & > .list-filter--error {
+            color: $text-error;
+        }
+        &.-focused > .list-filter--hint {
+            display: block;
+        }
+        &.-error > .list-filter--hint {
+            display: none;
+        }
+        &.-error > .list-filter--error {
+            display: block;
+        }
+    }
+    """
+
+    class Changed(Message):
+        """The filter text changed and parses: `query` is None when it is empty."""
+
+        def __init__(self, list_filter: ListFilter, query: Query | None) -> None:
+            super().__init__()
+            self.list_filter = list_filter
+            self.query = query
+
+        @property
+        def control(self) -> ListFilter:
+            """The filter that sent the message (for the `on` decorator's selectors)."""
+            return self.list_filter
+
+    def __init__(
+        self,
+        groups: Sequence[str] = (),
+        *,
+        input_id: str | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """`groups` are the scheme's document label groups; `input_id` the field's id."""
+        super().__init__(name=name, id=id, classes=classes)
+        self.groups = tuple(groups)
+        self._input_id = input_id
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.PLACEHOLDER, id=self._input_id)
+        group = f" {self.groups[0]}:X" if self.groups else ""
+        # The hint wraps at spaces: the phrase, the one term with a space, comes first so that
+        # it is never broken (the narrowest field is 21 cells wide).
+        hint = f'"a phrase" status:done label:PER{group} body:word -word'
+        yield Static(Content(hint), classes="list-filter--hint")
+        yield Static(classes="list-filter--error")
+
+    # A class, not :focus-within: Textual restyles only the focused widget's ancestors when the
+    # focus moves, and the hint is the field's sibling.
+    @on(events.DescendantFocus)
+    def _focused(self) -> None:
+        self.add_class("-focused")
+
+    @on(events.DescendantBlur)
+    def _blurred(self) -> None:
+        self.remove_class("-focused")
+
+    @on(Input.Changed)
+    def _parse(self, event: Input.Changed) -> None:
+        # This widget's own message replaces the field's: the app hears one, with the query.
+        event.stop()
+        try:
+            query = parse_query(event.value, self.groups) if event.value.strip() else None
+        except QueryError as error:
+            self.query_one(".list-filter--error", Static).update(Content(printable(str(error))))
+            self.add_class("-error")
+            return
+        self.remove_class("-error")
+        self.post_message(self.Changed(self, query))

@@ -112,6 +112,24 @@ def label_table(scheme: Scheme) -> HelpTable:
     )
 
 
+def query_table(query_help: str) -> HelpTable:
+    """The filter syntax as a table: each line is a term, two spaces or more, and what it does;
+    a line that starts with a space goes on with the line before."""
+    rows: list[tuple[str, str]] = []
+    for line in query_help.splitlines():
+        if line[:1].isspace() and rows:
+            term, text = rows[-1]
+            rows[-1] = (term, f"{text} {line.strip()}")
+        elif line.strip():
+            term, _, text = line.strip().partition("  ")
+            rows.append((term, text.strip()))
+    return HelpTable(
+        _heading("Filter the article list"),
+        [(_key(term), Content(text)) for term, text in rows],
+        classes="help--query",
+    )
+
+
 def group_table(group: LabelGroup) -> HelpTable:
     key_width = max((len(value.key) for value in group.values if value.key), default=0)
     rows = [
@@ -166,7 +184,6 @@ class HelpScreen(ModalScreen[None]):
     #help-grid {
         grid-gutter: 1 3;
     }
-    #help-query { height: auto; }
     """
 
     def __init__(self, scheme: Scheme, keys: Sequence[tuple[str, str, str]], query_help: str):
@@ -188,9 +205,7 @@ class HelpScreen(ModalScreen[None]):
                 yield from key_tables(self.keys)
                 yield label_table(self.scheme)
                 yield from (group_table(group) for group in self.scheme.groups)
-                with Vertical(id="help-query"):
-                    yield Static(_heading("Filter the article list"))
-                    yield Static(Content(self.query_help))
+                yield query_table(self.query_help)
             yield Static(Content("Esc, q or ? closes   ↑ ↓ PgUp PgDn scroll"), id="help-footer")
 
     def action_close(self) -> None:

@@ -60,13 +60,13 @@ class KeyBar(Widget, can_focus=False):
                 shown = [(i.key, i.short if short else i.description, gap) for i in self._items]
                 if _width(shown) <= width:
                     return shown
-        # Still too wide: drop keys from the end, never the one to keep (the help).
-        shown = [(i.key, i.short, 1) for i in self._items]
-        kept = next((n for n, item in enumerate(self._items) if item.action == self._keep), None)
-        while len(shown) > 1 and _width(shown) > width:
-            drop = len(shown) - 1 if kept != len(shown) - 1 else len(shown) - 2
-            del shown[drop]
-        return shown
+        # Still too wide: drop keys from the end, never the one to keep (the help). Items, not
+        # positions, are dropped: a position moves once a key before it has gone.
+        shown = list(self._items)
+        droppable = [item for item in shown if item.action != self._keep]
+        while len(shown) > 1 and droppable and _width(_short(shown)) > width:
+            shown.remove(droppable.pop())
+        return _short(shown)
 
     def render(self) -> Content:
         parts: list[Content] = [Content(" ")]
@@ -96,6 +96,10 @@ class KeyBar(Widget, can_focus=False):
                 event.stop()
                 await self.app.run_action(action)
                 return
+
+
+def _short(items: Sequence[KeyItem]) -> list[tuple[str, str, int]]:
+    return [(item.key, item.short, 1) for item in items]
 
 
 def _width(shown: Sequence[tuple[str, str, int]]) -> int:
