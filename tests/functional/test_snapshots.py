@@ -16,8 +16,11 @@ from cooltui.tui.app import CoolApp, build_app
 
 
 @pytest.fixture
-def app(tmp_path: Path, seeds: Path) -> Iterator[CoolApp]:
-    settings = Settings.resolve(corpus=[seeds], store=tmp_path / "ann", annotator="snap")
+def app(tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CoolApp]:
+    # Relative paths: the top bar and the "new store" notice show the same on every machine.
+    (tmp_path / "seeds").symlink_to(seeds)
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.resolve(corpus=[Path("seeds")], store=Path("ann"), annotator="snap")
     app = build_app(settings)
     yield app
     app.store.close()
