@@ -181,9 +181,6 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("find", "ctrl+f", "Find in the article", MOVE, footer="find", priority="opens"),
     _command("find_next", "ctrl+g,f3", "Find the next match", MOVE),
     _command("pick_labels", "T", "Pick themes, activity", THEMES, priority="opens"),
-    _command("next_suggestion", ".", "Next suggestion", SUGGESTIONS),
-    # "comma": a bare "," would split the key string (see split_keys).
-    _command("previous_suggestion", "comma", "Previous suggestion", SUGGESTIONS),
     _command("accept_suggestion", "enter", "Accept the suggestion", SUGGESTIONS),
     _command("accept_all_suggestions", "A", "Accept all", SUGGESTIONS),
     _command("toggle_suggestions", "S", "Show/hide suggestions", SUGGESTIONS),
@@ -192,6 +189,10 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("filter", "/", "Filter the list", APP, footer="filter", priority="opens"),
     _command("help", "?", "Help", APP, footer="help", priority="opens"),
     _command("quit", "q", "Quit", APP, footer="quit"),
+    # Last of the footer's: where the footer is short of room, it drops these first.
+    _command("next_suggestion", ".", "Next suggestion", SUGGESTIONS, footer="suggestion"),
+    # "comma": a bare "," would split the key string (see split_keys).
+    _command("previous_suggestion", "comma", "Previous suggestion", SUGGESTIONS),
     KeyAction("submit_field", "enter", "Enter in the find or filter field", priority="in_field"),
     _list("up", "up", "Up", "cursor_up"),
     _list("down", "down", "Down", "cursor_down"),

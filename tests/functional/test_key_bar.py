@@ -38,7 +38,8 @@ def default_scheme_and(tmp_path: Path, toml: str) -> Path:
     ("size", "expected"),
     [
         ((200, 60), "a Done, next  s Skip  c Note  u Undo  ^f Find in the article"),
-        ((120, 40), "? Help  q Quit"),
+        ((200, 60), "? Help  q Quit  . Next suggestion  ^p Commands"),
+        ((120, 40), "/ filter  ? help  q quit  . suggestion  ^p commands"),
         ((80, 24), "a done s skip c note u undo ^f find / filter ? help q quit"),
     ],
 )
@@ -99,7 +100,7 @@ async def test_remapped_keys_show_as_remapped(tmp_path, seeds):
         encoding="utf-8",
     )
     app = make_app(tmp_path, seeds, scheme)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()
         line = footer_text(app)
         assert "f1 Help" in line and "? Help" not in line
@@ -139,7 +140,7 @@ async def test_clicking_a_key_runs_its_action(tmp_path, seeds):
     app = make_app(tmp_path, seeds)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        column = footer_text(app).index("? Help")
+        column = footer_text(app).index("? help")
         await pilot.click(KeyBar, offset=(column + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
