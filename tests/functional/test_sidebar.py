@@ -95,8 +95,8 @@ async def test_groups_show_checkbox_and_radio_marks_with_keys_and_suggestions(si
         assert " [ ] 4 PERSATUAN" in themes
         assert " [ ]   LAINNYA" in themes  # no key, aligned with the keyed values
         activity = rows(app, "sidebar-group-activity")
-        assert " (•) SAMBANG" in activity
-        assert " ( ) DIALOG" in activity
+        assert " (•) @ SAMBANG" in activity  # single-choice values have keys too
+        assert " ( ) $ DIALOG" in activity
         shown = screen_text(app)
         assert "[x] 1 KAMTIBMAS" in shown
         assert "(•) SAMBANG" in shown or size == (80, 24)  # below the fold at 24 rows
