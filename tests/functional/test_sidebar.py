@@ -99,7 +99,7 @@ async def test_groups_show_checkbox_and_radio_marks_with_keys_and_suggestions(si
         assert " ( ) $ DIALOG" in activity
         shown = screen_text(app)
         assert "[x] 1 KAMTIBMAS" in shown
-        assert "(•) SAMBANG" in shown or size == (80, 24)  # below the fold at 24 rows
+        assert "(•) @ SAMBANG" in shown or size == (80, 24)  # below the fold at 24 rows
 
 
 @pytest.mark.parametrize("size", SIZES)
