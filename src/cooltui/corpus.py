@@ -25,7 +25,7 @@ import orjson
 
 from cooltui import __version__
 from cooltui.errors import CoolError
-from cooltui.meta import describe
+from cooltui.meta import describe, headline
 from cooltui.text import normalise
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -34,7 +34,7 @@ MAX_ARTICLE_MB = 5.0
 """Larger articles are scraping accidents, not news: skipped unless --max-article-mb says more."""
 
 _SUFFIXES = TEXT_SUFFIXES | {JSONL_SUFFIX}
-_CACHE_FORMAT = f"cooltui-corpus-index-3/{__version__}"
+_CACHE_FORMAT = f"cooltui-corpus-index-4/{__version__}"
 
 
 class CorpusError(CoolError):
@@ -74,6 +74,8 @@ class Article:
     date: str | None = None
     _text: str | None = field(default=None, repr=False)
     _meta: dict[str, Any] | None = field(default=None, repr=False)
+    _given_title: str | None = field(default=None, repr=False)
+    """A .jsonl article's own "title", read with its text."""
 
     @property
     def source(self) -> Path:
@@ -87,7 +89,7 @@ class Article:
     def text(self) -> str:
         """The normalised text; read on first use, and text_sha follows what was read."""
         if self._text is None:
-            self._text, self._meta = _read_article(self)
+            self._text, self._meta, self._given_title = _read_article(self)
             self.text_sha = text_sha(self._text)
             self.chars = len(self._text)
         return self._text
@@ -99,6 +101,13 @@ class Article:
             _ = self.text
         return self._meta or {}
 
+    @property
+    def full_title(self) -> str:
+        """The whole title, never cut (`title` is shortened for the list): what exports keep."""
+        if not self.title.endswith("…"):  # not shortened: no need to read the head again
+            return self.title
+        return headline(self.text, self._given_title) or self.id
+
     def read_text(self) -> str:
         """The normalised text, without keeping it: for a search over many articles from another
         thread, which must not load or drop the text the reader shows."""
@@ -107,7 +116,7 @@ class Article:
 
     def unload(self) -> None:
         """Forget the text (it is read again when needed), to keep memory flat over a corpus."""
-        self._text = self._meta = None
+        self._text = self._meta = self._given_title = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -583,13 +592,16 @@ def _unique(articles: list[Article], problems: list[Problem]) -> list[Article]:
     return list(first.values())
 
 
-def _read_article(article: Article) -> tuple[str, dict[str, Any]]:
-    """Read an article's text again from its source, e.g. when the reader opens it."""
+def _read_article(article: Article) -> tuple[str, dict[str, Any], str | None]:
+    """Read an article's text again from its source, e.g. when the reader opens it: the text,
+    a .jsonl article's "meta" and "title"."""
     try:
         if article.line is None:
-            return decode(Path(article.path).read_bytes()), {}
+            return decode(Path(article.path).read_bytes()), {}, None
         record = _parse_jsonl_line(_jsonl_line(article.path, article.offset))
-        return normalise(record["text"]), record.get("meta") or {}
+        title = record.get("title")
+        title = normalise(title) if isinstance(title, str) else None
+        return normalise(record["text"]), record.get("meta") or {}, title
     except (OSError, _DecodeProblem) as error:
         raise CorpusError(f"{article.location}: {_reason(error)}") from None
 

@@ -128,7 +128,8 @@ def describe(text: str, title: str | None = None) -> Description:
 def headline(text: str, title: str | None = None) -> str:
     """The article's whole title on one line, as describe() finds it but never cut: what an
     export keeps."""
-    return " ".join(_read_head(text, title)[0].split())
+    found = title if title and title.strip() else _read_head(text, None)[0]
+    return " ".join(found.split())
 
 
 def _read_head(text: str, title: str | None) -> tuple[str, str | None, str | None]:

@@ -179,11 +179,6 @@ def test_each_span_keeps_its_source_and_reads_back_with_it(tmp_path, corpus, sch
     assert [s.source for s in back.annotation.spans] == ["manual", "rule:LOC"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the uncut title is not reachable: cooltui.meta and cooltui.corpus keep only the "
-    "title cut to TITLE_WIDTH",
-)
 def test_meta_title_is_the_whole_title(tmp_path, scheme):
     given = "Kapolsek Minas hadiri rapat koordinasi pengamanan Pemilu 2024 bersama Forkopimcam " * 2
     headline = (

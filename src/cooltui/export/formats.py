@@ -58,7 +58,7 @@ def jsonl_line(record: Record) -> dict[str, Any]:
         "status": annotation.status.value,
         "annotator": record.annotator,
         "meta": {
-            "title": article.title,
+            "title": article.full_title,
             "source": article.location,
             "outlet": article.outlet,
             "date": article.date,
