@@ -80,8 +80,8 @@ def reanchor(
     added to `review` (spans already waiting there that are found again become spans); rejected
     suggestions that cannot be found are dropped (they only serve to keep a suggestion from
     coming back at that place). The result has text_sha=new_sha and previous_text_sha=the old
-    sha. While spans wait for review it is flagged, status_before_review keeping the status it
-    had; with none waiting, that status comes back.
+    sha. When spans are lost it is flagged, status_before_review keeping the status it had
+    (a status set by hand since is kept); with none waiting, that status comes back.
     """
     if annotation.text_sha == new_sha:
         return annotation
@@ -90,9 +90,14 @@ def reanchor(
     rejected, _ = _carry(annotation.rejected, new_text, window)
     placed = {span.key: span for span in spans}
     for span in found:
-        placed.setdefault(span.key, span)
+        if span.key in placed:
+            continue
+        if any(other.start < span.end and span.start < other.end for other in spans):
+            still_lost.append(span)  # a span made meanwhile stands there: the annotator decides
+            continue
+        placed[span.key] = span
     # A span of the same place, label and text waits once, however often the text changes.
-    review = {(span.key, span.text): span for span in (*still_lost, *lost)}
+    review = {review_key(span): span for span in (*still_lost, *lost)}
     carried = replace(
         annotation,
         text_sha=new_sha,
@@ -101,17 +106,21 @@ def reanchor(
         review=tuple(sorted(review.values())),
         previous_text_sha=annotation.text_sha,
     )
+    if lost and carried.status is not Status.FLAGGED:
+        return replace(carried, status=Status.FLAGGED, status_before_review=carried.status)
     return settle_review(carried)
 
 
+def review_key(span: Span) -> tuple[int, int, str, str]:
+    """What tells spans waiting for review apart: two made on different texts can share a
+    place and a label."""
+    return span.start, span.end, span.label, span.text
+
+
 def settle_review(annotation: Annotation) -> Annotation:
-    """Flagged while spans wait for review, keeping the status it had; that status back once
-    none waits (unless another was set by hand meanwhile)."""
-    if annotation.review:
-        if annotation.status_before_review is not None or annotation.status is Status.FLAGGED:
-            return annotation
-        return replace(annotation, status=Status.FLAGGED, status_before_review=annotation.status)
-    if annotation.status_before_review is None:
+    """With no span waiting for review, the status the article had before its text changed
+    (unless another was set by hand meanwhile, which with_status keeps)."""
+    if annotation.review or annotation.status_before_review is None:
         return annotation
     return replace(annotation, status=annotation.status_before_review, status_before_review=None)
 

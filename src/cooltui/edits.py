@@ -13,7 +13,7 @@ from itertools import accumulate
 from operator import attrgetter
 from typing import Any, ClassVar, Literal
 
-from cooltui.anchor import settle_review
+from cooltui.anchor import review_key, settle_review
 from cooltui.errors import CoolError
 from cooltui.model import MANUAL, SPAN_ORDER, Annotation, Span, differing_stretch
 from cooltui.scheme import Scheme
@@ -193,10 +193,11 @@ def resolve_review(
     """Take `entry` off the spans waiting for review: dropped, or `placed` (what label_range
     made of the annotation and the new span). With none left waiting, the article has the
     status it had before its text changed (see cooltui.anchor.settle_review)."""
-    if entry not in annotation.review:
+    key = review_key(entry)
+    if all(review_key(waiting) != key for waiting in annotation.review):
         raise EditRefused(f"{_quote(entry.text)} no longer waits for review")
     changed, span = placed if placed is not None else (annotation, None)
-    changed = replace(changed, review=tuple(e for e in changed.review if e != entry))
+    changed = replace(changed, review=tuple(e for e in changed.review if review_key(e) != key))
     return settle_review(changed), span
 
 

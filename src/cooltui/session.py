@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from cooltui.anchor import propose
+from cooltui.anchor import propose, review_key
 from cooltui.corpus import Article, Corpus
-from cooltui.edits import Offer, label_range, resolve_review, toggle_value
+from cooltui.edits import Offer, SpanIndex, label_range, resolve_review, toggle_value
 from cooltui.errors import CoolError
 from cooltui.keys import ACTIONS, bound_keys, key_shown, split_keys
 from cooltui.model import Annotation, Span, Status
@@ -156,8 +156,12 @@ class Session:
         """Articles marked done this session (some may have been undone since)."""
         self._done_asked: str | None = None
         """The article whose done was just refused with a reason: done again confirms it."""
-        self._review: tuple[tuple[Span, ...], tuple[ReviewItem, ...]] = ((), ())
-        """The review items of the open article and the entries they were worked out for."""
+        self._review: tuple[object, tuple[ReviewItem, ...]] = ((), ())
+        """The review items of the open article, and the entries and spans they were worked out
+        for."""
+        self._proposed: dict[tuple[int, int, str, str], Span | None] = {}
+        """Where each span waiting for review in the open article probably went (a guess costs
+        milliseconds: made once an entry, not on every edit)."""
 
     # Articles and navigation
 
@@ -178,6 +182,7 @@ class Session:
         self.article = article
         self.tokens = TokenIndex(text)
         self._done_asked = None
+        self._proposed = {}
         stored = self.store.get(article_id)
         note = ""
         if stored is not None and stored.text_sha != article.text_sha:
@@ -198,17 +203,19 @@ class Session:
             )
         anchored = self.store.reanchor(article.id, article.text, article.text_sha) or stored
         self._note_status(article.id, anchored.status)
+        # Re-anchored: what still waits is in its record (and flags it), not in `stale`.
+        self.stale.discard(article.id)
         if anchored.review:  # the warning above the text says it, with the keys
             return anchored, ""
-        self.stale.discard(article.id)
         return anchored, "\n⚠ the text changed since it was annotated: every span found again"
 
     def next_unfinished(self, after: str | None) -> str | None:
         """The first article after `after` (wrapping around) that is not done or skipped, or
-        whose text changed since it was: opening it re-anchors its spans."""
+        whose text changed since it was: opening it re-anchors its spans (unless read-only)."""
         articles = self.corpus.articles
         start = self._position[after] + 1 if after in self._position else 0
-        stale, statuses = self.stale, self.statuses
+        stale = () if self.store.read_only else self.stale
+        statuses = self.statuses
         for step in range(len(articles)):
             article_id = articles[(start + step) % len(articles)].id
             if article_id == after:
@@ -265,8 +272,6 @@ class Session:
             raise SessionRefused(str(error)) from None
         self.annotation = annotation
         self._note_status(annotation.article_id, annotation.status)
-        if not annotation.review:
-            self.stale.discard(annotation.article_id)
 
     def finish(self, status: Status) -> str | None:
         """Mark the open article done or skipped; the next unfinished article, if any.
@@ -343,6 +348,15 @@ class Session:
         restored = self.store.undo() if kind == "undo" else self.store.redo()
         if restored is None:
             return None
+        article = self.corpus.get(article_id)
+        back = self.store.get(article_id)
+        shown = article.text_sha if article is not None else None
+        if kind == "undo" and back is not None and shown not in (None, back.text_sha):
+            self.store.redo()  # back before the text changed, which is not what is shown
+            raise SessionRefused(
+                f"nothing more to undo in {truncate(printable(article_id), ID_WIDTH)}: its "
+                "edits before its text changed cannot come back"
+            )
         self._note_status(article_id, restored.status)
         after = self.store.get(article_id)  # None: undoing its first save removed the record
         elsewhere = self.article is None or self.article.id != article_id
@@ -363,21 +377,33 @@ class Session:
         annotation = self.annotation
         if annotation is None or not annotation.review or self.article is None:
             return ()
-        entries, items = self._review
-        if entries is annotation.review:
+        made_for, items = self._review
+        if made_for == (annotation.review, annotation.spans):
             return items
-        text = self.article.text
-        made = []
-        for entry in annotation.review:
+        made = [ReviewItem(entry, self._propose(entry)) for entry in annotation.review]
+        items = tuple(sorted(made, key=lambda item: (item.at, item.entry.start)))
+        self._review = ((annotation.review, annotation.spans), items)
+        return items
+
+    def _propose(self, entry: Span) -> Span | None:
+        """Where `entry` probably went, unless another span stands there (placing it would
+        relabel that one)."""
+        key = review_key(entry)
+        if key not in self._proposed:
+            assert self.article is not None
+            text = self.article.text
             where = propose(entry, text, self.tokens)
             proposed = None
             if where is not None:
                 start, end = where
                 proposed = Span(start, end, entry.label, text[start:end], entry.source)
-            made.append(ReviewItem(entry, proposed))
-        items = tuple(sorted(made, key=lambda item: (item.at, item.entry.start)))
-        self._review = (annotation.review, items)
-        return items
+            self._proposed[key] = proposed
+        proposed = self._proposed[key]
+        spans = self.annotation.spans if self.annotation is not None else ()
+        if proposed is None:
+            return None
+        others = SpanIndex.of(spans).overlapping(proposed)
+        return None if any(other.key != proposed.key for other in others) else proposed
 
     def place_review(self, entry: Span, start: int, end: int, label: str) -> Span | None:
         """Resolve a span waiting for review by making [start, end) a span of `label` (the

@@ -102,7 +102,8 @@ async def test_tab_then_enter_places_it_and_the_article_is_done_and_exported_aga
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "0 of 2 done" in str(app.query_one(TopBar).render())
-        assert first_row(app)[1:3] == f"{STATUS_MARKS[Status.FLAGGED]}!"
+        # Re-anchored at once: flagged, and no longer marked changed (!) since nothing else is.
+        assert first_row(app)[1:3] == f"{STATUS_MARKS[Status.FLAGGED]} "
         await pilot.press("ctrl+home", "tab")
         # Tab visits the spans and the one waiting, in text order: Polsek Minas comes first.
         assert selected(app) == "Polsek Minas"
@@ -161,4 +162,21 @@ async def test_a_second_change_does_not_duplicate_what_waits(tmp_path, changed):
         await pilot.pause()
         assert [s.text for s in app.annotation.review] == ["Kanit Provos"]
         assert app.sidebar.review.lines[0] == "needs review (1)"
+    app.store.close()
+
+
+async def test_x_on_another_span_near_the_one_waiting_removes_that_span(changed):
+    app = app_on(*changed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        near = reader.text.index("Intelkam", reader.text.index("Kanit Propam"))
+        reader.move_to(near)
+        await pilot.press("o")  # an ORG span in the same paragraph
+        while app.focused_review is None:
+            await pilot.press("tab")  # to the one waiting: "Kanit Propam"
+        reader.move_to(near + 1)
+        await pilot.press("x")
+        assert "Intelkam" not in {s.text for s in app.annotation.spans}  # that span went
+        assert len(app.annotation.review) == 1  # the one waiting still waits
     app.store.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cooltui.anchor import find_near, propose, reanchor
+from cooltui.edits import resolve_review
 from cooltui.model import Annotation, Span, Status
 from cooltui.text import TokenIndex
 
@@ -221,3 +224,33 @@ def test_propose_offers_nothing_for_a_text_gone_without_a_likeness() -> None:
     text = "Presiden bertemu warga di balai desa."
     entry = Span(0, 11, "PER", "Sri Mulyani")
     assert propose(entry, text, TokenIndex(text)) is None
+
+
+def test_a_status_set_by_hand_while_spans_wait_is_kept() -> None:
+    gone = span_of(TEXT, "Sri Mulyani")
+    also = span_of(TEXT, "Joko Widodo")
+    new_text = TEXT.replace("Sri Mulyani", "Purbaya").replace("Joko Widodo", "Prabowo")
+    flagged = reanchor(annotation(TEXT, gone, also), new_text, "new")
+    by_hand = flagged.with_status(Status.DONE)  # "a again marks it done anyway"
+    one_left, _ = resolve_review(by_hand, gone)
+    assert one_left.status is Status.DONE and len(one_left.review) == 1
+    none_left, _ = resolve_review(one_left, also)
+    assert none_left.status is Status.DONE
+
+
+def test_resolving_one_span_waiting_leaves_another_of_the_same_place_and_label() -> None:
+    first = Span(0, 5, "PER", "Alpha")
+    second = Span(0, 5, "PER", "Delta")  # made on a later text, lost in its turn
+    waiting = Annotation("a1", "v3", review=(first, second), status=Status.FLAGGED)
+    after, _ = resolve_review(waiting, first)
+    assert after.review == (second,)
+
+
+def test_a_span_found_again_where_one_was_made_meanwhile_still_waits() -> None:
+    gone = span_of(TEXT, "Sri Mulyani")
+    first = reanchor(annotation(TEXT, gone), TEXT.replace("Sri Mulyani", "Purbaya"), "v2")
+    made = span_of(TEXT, "Sri", "ORG")  # the text is reverted; "Sri" was labelled meanwhile
+    meanwhile = first.with_spans((*first.spans, made))
+    back = reanchor(replace(meanwhile, text_sha="v2"), TEXT, "v3")
+    assert [s.text for s in back.review] == ["Sri Mulyani"]
+    assert [s.text for s in back.spans] == ["Sri"]

@@ -282,7 +282,7 @@ def test_a_changed_text_is_reanchored_and_counted_at_once(changed: Session) -> N
     stored = changed.store.get(FIRST)
     assert stored is not None and len(stored.review) == 1
     assert changed.statuses[FIRST] is stored.status is Status.FLAGGED
-    assert FIRST in changed.stale
+    assert FIRST not in changed.stale  # re-anchored: what waits is in the record, flagged
 
 
 def test_a_span_waiting_for_review_is_proposed_where_it_probably_went(changed: Session) -> None:
@@ -549,3 +549,41 @@ def test_a_damaged_store_refuses_edits_with_its_message(session: Session) -> Non
         session.set_note("after the damage")
     with pytest.raises(SessionRefused, match=r"shard-001\.json is damaged"):
         session.finish(Status.SKIPPED)
+
+
+def test_undo_never_goes_back_before_a_text_change(changed: Session) -> None:
+    """The re-anchoring is the newest edit: undoing it would show spans made on another text."""
+    before = changed.store.get(FIRST)
+    with pytest.raises(SessionRefused, match="edits before its text changed cannot come back"):
+        changed.undo()
+    after = changed.store.get(FIRST)
+    assert after is not None and before is not None
+    assert (after.text_sha, after.review, after.status) == (
+        before.text_sha,
+        before.review,
+        before.status,
+    )
+
+
+def test_a_read_only_session_does_not_lead_to_a_changed_text_it_cannot_re_anchor(
+    open_session, changed: Session
+) -> None:
+    changed.finish(Status.DONE)  # marked done with a span still waiting
+    changed.finish(Status.DONE)  # and the second article
+    changed.store.close()
+    path = Path(changed.corpus.articles[0].path)
+    path.write_text("Lagi\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    reader = open_session(read_only=True, corpus=path.parent)
+    assert FIRST in reader.stale
+    assert reader.next_unfinished(after=SECOND) is None
+
+
+def test_no_place_is_proposed_over_another_span(changed: Session) -> None:
+    (item,) = changed.review_items()
+    assert item.proposed is not None
+    start = item.proposed.start
+    assert changed.article is not None
+    text = changed.article.text
+    changed.edit(lambda a: label_range(a, text, start, start + 5, "ORG", changed.scheme))
+    (item,) = changed.review_items()
+    assert item.proposed is None  # placing it there would relabel the ORG span

@@ -79,6 +79,10 @@ CLOCK_CATCHES_UP_AFTER = 1.0
 the last save's time once they have stopped for a second: moving it on each save cost a frame
 of its own for every key (the save ends after the key's frame), and a write to the terminal."""
 
+REVIEW_REACH = 300
+"""Characters either way from a span waiting for review, chosen with tab, within which its
+label's key still places it (inside its paragraph)."""
+
 SessionOpener = Callable[[Callable[[SaveState], None]], Session]
 """Opens the app's session, its store telling the given callback how saving stands."""
 
@@ -441,7 +445,8 @@ class CoolApp(App[None]):
             return
         text = self.article.text
         start, end = self.reader.selected_range
-        review = self._review_here()
+        # Its label's key places the span waiting for review that tab chose, on the selection.
+        review = self.focused_review or self._review_here()
         if review is not None and label == review.entry.label:
             self._place_review(review, label)
             return
@@ -473,10 +478,10 @@ class CoolApp(App[None]):
 
     def action_remove_span(self) -> None:
         review = self._review_here()
-        span = self._target_span()
-        if review is not None and (self.focused_review is not None or span is None):
+        if review is not None and review is self.focused_review:
             self._resolve_review(lambda: self.session.drop_review(review.entry), "dropped")
             return
+        span = self._target_span()
         if span is not None:
             if self._edit(lambda a: (remove(a, span), None)) and self.session.back_on_offer(span):
                 key = self.keys_shown["remove_span"]
@@ -487,6 +492,9 @@ class CoolApp(App[None]):
                 )
             return
         suggestion = self._suggestion_here()
+        if suggestion is None and review is not None:  # its proposed place, reached by hand
+            self._resolve_review(lambda: self.session.drop_review(review.entry), "dropped")
+            return
         if suggestion is None:
             self.notify("no span or suggestion here to remove", timeout=2)
             return
@@ -503,10 +511,10 @@ class CoolApp(App[None]):
 
     def action_accept_suggestion(self) -> None:
         review = self._review_here()
-        if review is not None:
+        suggestion = self._suggestion_here()
+        if review is not None and (review is self.focused_review or suggestion is None):
             self._place_review(review, review.entry.label)
             return
-        suggestion = self._suggestion_here()
         if suggestion is None or self.article is None:
             self.notify("no suggestion under the cursor", timeout=2)
             return
@@ -631,11 +639,16 @@ class CoolApp(App[None]):
         self.notify(Content(printable(f"{was}: {how}; {keys['remove_span']} drops it")), timeout=6)
 
     def _review_here(self) -> ReviewItem | None:
-        """The span waiting for review that enter, x and its label's key act on: the one tab
-        chose, else the one proposed under the cursor."""
-        if self.focused_review is not None:
-            return self.focused_review
-        proposal = self.reader.proposal_at(self.reader.target_offset)
+        """The span waiting for review that enter and x act on: the one tab chose while the
+        cursor stays at its place, else the one proposed under the cursor."""
+        offset = self.reader.target_offset
+        chosen = self.focused_review
+        if chosen is not None:
+            place = chosen.proposed
+            start, end = (place.start, place.end) if place is not None else (chosen.at, chosen.at)
+            if start <= offset <= end:
+                return chosen
+        proposal = self.reader.proposal_at(offset)
         if proposal is None:
             return None
         return next((i for i in self.session.review_items() if i.proposed is proposal), None)
@@ -670,17 +683,19 @@ class CoolApp(App[None]):
     @on(Reader.SelectionChanged)
     def _forget_focused_span(self) -> None:
         """A span chosen with tab stays the target of span keys until the cursor leaves it; a
-        span waiting for review, until the selection leaves its paragraph."""
+        span waiting for review stays the target of its label's key until the selection leaves
+        its paragraph, or goes farther than REVIEW_REACH from it (a text without line breaks)."""
         span = self.focused_span
         if span is not None and not span.start <= self.reader.cursor_offset <= span.end:
             self.focused_span = None
         review = self.focused_review
         if review is not None:
             text, at = self.reader.text, review.at
-            first = text.rfind("\n", 0, at) + 1
-            last = text.find("\n", at)
+            paragraph_end = text.find("\n", at)
+            first = max(text.rfind("\n", 0, at) + 1, at - REVIEW_REACH)
+            last = min(len(text) if paragraph_end < 0 else paragraph_end, at + REVIEW_REACH)
             start, end = self.reader.selected_range
-            if end < first or (last >= 0 and start > last):
+            if end < first or start > last:
                 self.focused_review = None
 
     def action_move_edge(self, edge: str, step: int) -> None:
