@@ -1,13 +1,16 @@
 """The command line: `cooltui` launches the review app; subcommands run headless.
 
 Commands live one a module in cooltui.commands and import what they need when they run, so that
-`cooltui list` or `cooltui export` start fast and never load the UI. The options they share are
-in cooltui.options, which the commands import instead of this module.
+`cooltui list` or `cooltui export` start fast and never load the UI; launching the app imports
+none of them. The options they share are in cooltui.options, which the commands import instead
+of this module.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 from importlib import import_module
@@ -19,7 +22,8 @@ from cooltui import __version__
 from cooltui.errors import CoolError, UsageError, warn
 from cooltui.options import add_common_options, settings_from
 
-COMMANDS = ("listing", "export", "store", "suggest")
+COMMANDS = {"list": "listing", "export": "export", "store": "store", "suggest": "suggest"}
+"""Each command's name, and its module in cooltui.commands."""
 DEBUG_ENV = "COOLTUI_DEBUG"
 
 
@@ -30,7 +34,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}; see `{self.prog} --help`")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def build_parser(
+    *, with_commands: bool = True
+) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The command line's parser, and each command's module by its name. Without
+    `with_commands`, no command module is imported and the commands have no parser: enough for
+    a command line that names none and asks for no help (the app's launch)."""
     parser = _Parser(
         prog="cooltui",
         description="Read and annotate a corpus of news articles in the terminal.",
@@ -52,23 +61,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     add_common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules: dict[str, ModuleType] = {}
-    for module_name in COMMANDS:
+    for name, module_name in COMMANDS.items() if with_commands else ():
         module = import_module(f"cooltui.commands.{module_name}")
-        sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         add_common_options(sub, top=False)
-        modules[module.NAME] = module
+        modules[name] = module
     return parser, modules
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        parser, modules = build_parser()
         given = sys.argv[1:] if argv is None else argv
-        try:
-            args = parser.parse_args(given)
-        except UsageError as error:
-            raise _unknown_option(parser, given) or error from None
+        args, modules = _parse(given)
         if args.command is None:
             return _launch_app(args)
         return modules[args.command].run(args)
@@ -89,6 +94,27 @@ def main(argv: list[str] | None = None) -> int:
             f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)"
         )
         return 70
+
+
+def _parse(given: list[str]) -> tuple[argparse.Namespace, dict[str, ModuleType]]:
+    """The command line parsed, and the commands' modules. The app's launch (no command named,
+    no help asked) imports none of them; a command line that is refused is parsed again by the
+    whole parser, which knows every command's options, to say what is wrong as it always did."""
+    if not _may_name_a_command(given):
+        parser, modules = build_parser(with_commands=False)
+        with contextlib.suppress(UsageError):
+            return parser.parse_args(given), modules
+    parser, modules = build_parser()
+    try:
+        return parser.parse_args(given), modules
+    except UsageError as error:
+        raise _unknown_option(parser, given) or error from None
+
+
+def _may_name_a_command(given: list[str]) -> bool:
+    """Whether a word is a command's name (maybe an option's value, as in `--corpus export`:
+    then the commands are imported for nothing), or may be -h or --help, however abbreviated."""
+    return any(word in COMMANDS or word.startswith(("-h", "--h")) for word in given)
 
 
 def _unknown_option(parser: argparse.ArgumentParser, given: list[str]) -> UsageError | None:
@@ -119,10 +145,20 @@ def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def _launch_app(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    from cooltui.tui.app import run
+    # The start makes hundreds of thousands of objects that live as long as the app (modules,
+    # classes, the corpus's articles) and next to no garbage, and the app runs the collector
+    # itself once it is up (cooltui.tui.app): the collector's passes over all that while it is
+    # made are skipped.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        settings = settings_from(args)
+        from cooltui.tui.app import run
 
-    return run(settings, read_only=args.read_only, patterns=args.patterns or ())
+        return run(settings, read_only=args.read_only, patterns=args.patterns or ())
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _debug_traceback() -> None:

@@ -3,6 +3,9 @@
 An article's record lives in shard crc32(id) % shards (a number the manifest fixes), in the
 shard's table TABLE; its second table, APPLIED_TABLE, stamps it with the last journal operation
 it holds. ShardStorage keeps one shard in memory for the Store, as bytes until it is used.
+
+TinyDB itself is imported when a record is first changed: opening a store and reading its
+records need none of it, and the app's start does without the import.
 """
 
 from __future__ import annotations
@@ -11,15 +14,15 @@ import contextlib
 import re
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
 
 from cooltui.model import Annotation, RecordError, Status
 from cooltui.store.layout import _corrupt
+
+if TYPE_CHECKING:
+    from tinydb.table import Table
 
 DEFAULT_SHARDS = 1024
 """Shard files of a new store: ~100 articles each at 100,000 articles, so a save stays small."""
@@ -127,8 +130,9 @@ def _parse_shard(
     return data, None
 
 
-class ShardStorage(Storage):
-    """A TinyDB storage that holds one shard file's data in memory.
+class ShardStorage:
+    """A TinyDB storage that holds one shard file's data in memory. (TinyDB asks a storage for
+    read, write and close only: not being a subclass of its Storage spares its import.)
 
     The file's bytes are read at open and parsed (each record checked as Annotation.from_dict
     reads it) when the shard is first used. The store keeps only the shards used last parsed and
@@ -138,7 +142,6 @@ class ShardStorage(Storage):
     """
 
     def __init__(self, path: Path, raw: bytes | None = None) -> None:
-        super().__init__()
         self.path = path
         self.raw = raw
         """The shard's JSON, while it is not parsed or not changed since."""
@@ -167,6 +170,9 @@ class ShardStorage(Storage):
         self.data = data
         self.raw = None
         self.version += 1
+
+    def close(self) -> None:
+        """Nothing to close: the writer thread writes the file whole, and it is never open."""
 
     def serialize(self, applied: int) -> bytes:
         """The shard's JSON, stamped with the number of the last journal operation it holds."""
@@ -201,9 +207,26 @@ class ShardStorage(Storage):
 
 
 class _Shard:
-    """A shard the store has used: its TinyDB over a ShardStorage, and the records' table."""
+    """A shard the store has used: its ShardStorage, and the TinyDB table over it that changes
+    its records, made on the first change (reading a record needs no TinyDB)."""
 
     def __init__(self, path: Path, raw: bytes | None) -> None:
-        self.db = TinyDB(storage=ShardStorage, path=path, raw=raw)
-        self.storage: ShardStorage = self.db.storage  # type: ignore[assignment]
-        self.table: Table = self.db.table(TABLE)
+        self.storage = ShardStorage(path, raw)
+        self._table: Table | None = None
+
+    def record(self, doc_id: int) -> dict[str, Any] | None:
+        """The stored record with this TinyDB document id (not a copy), as TinyDB reads it."""
+        data = self.storage.read()
+        assert data is not None
+        records: dict[str, dict[str, Any]] = data.get(TABLE, {})
+        return records.get(str(doc_id))
+
+    @property
+    def table(self) -> Table:
+        """The records' table, to change them."""
+        if self._table is None:
+            from tinydb import TinyDB
+
+            storage = self.storage
+            self._table = TinyDB(storage=lambda: storage).table(TABLE)
+        return self._table

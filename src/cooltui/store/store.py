@@ -592,7 +592,7 @@ class Store:
         where = self._where.get(article_id)
         if where is None:
             return None
-        document = self._shard(where >> _SHIFT).table.get(doc_id=where & _DOC_ID)
+        document = self._shard(where >> _SHIFT).record(where & _DOC_ID)
         return None if document is None else dict(document)
 
     def _apply(self, article_id: str, record: dict[str, Any] | None) -> None:
