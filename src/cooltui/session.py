@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cooltui.anchor import propose, review_key
 from cooltui.corpus import Article, Corpus
@@ -25,8 +25,11 @@ from cooltui.model import Annotation, Span, Status
 from cooltui.query import ArticleFacts, ListRow
 from cooltui.scheme import Scheme
 from cooltui.store import Store, StoreError
-from cooltui.suggest import Dateline, Suggester, Suggestions
 from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
+
+if TYPE_CHECKING:
+    from cooltui.lazy_suggester import LazySuggester
+    from cooltui.suggest import Suggester, Suggestions
 
 IDLE_SECONDS = 300
 """A pause longer than this between two edits is not counted as time spent on the article."""
@@ -109,7 +112,7 @@ class Session:
         self,
         corpus: Corpus,
         store: Store,
-        suggester: Suggester,
+        suggester: Suggester | LazySuggester,
         *,
         read_only_reason: str | None = None,
         clock: Clock = time.monotonic,
@@ -144,8 +147,9 @@ class Session:
         self.article: Article | None = None
         self.tokens = TokenIndex("")
         self.annotation: Annotation | None = None
-        self.suggestions = Suggestions((), ())
-        """What the rules suggest for the open article, whatever has been made or rejected."""
+        self.suggestions: Suggestions | None = None
+        """What the rules suggest for the open article, whatever has been made or rejected;
+        None until found (see `open`)."""
         self.suggestions_shown = True
         self._offer = Offer(())
         """What of the suggestions is on offer, kept up to date edit by edit."""
@@ -170,9 +174,10 @@ class Session:
         first = self.corpus.articles[0].id if self.corpus.articles else None
         return self.next_unfinished(after=None) or first
 
-    def open(self, article_id: str) -> Opened | None:
+    def open(self, article_id: str, *, suggest: bool = True) -> Opened | None:
         """Open an article (None if the corpus has no such id); CorpusError if its text cannot
-        be read, with the article before it left open."""
+        be read, with the article before it left open. Without `suggest`, its suggestions wait
+        for `suggest()`: the app shows the text first."""
         article = self.corpus.get(article_id)
         if article is None:
             return None
@@ -189,10 +194,10 @@ class Session:
             stored, note = self._reanchor(article, stored)
         self.annotation = stored or Annotation.new(article.id, article.text_sha)
         self._last_edit = self._clock()
-        self.suggestions = self.suggester.suggest(
-            text, self.tokens, dateline=Dateline(article.outlet, article.place)
-        )
-        self._offer = Offer(self.suggestions.spans)
+        self.suggestions = None
+        self._offer = Offer(())
+        if suggest:
+            self.suggest()
         return Opened(article, text, self.tokens, self.annotation, note)
 
     def _reanchor(self, article: Article, stored: Annotation) -> tuple[Annotation, str]:
@@ -293,6 +298,7 @@ class Session:
         if not self.scheme.check_done or self._done_asked == annotation.article_id:
             return
         # What is on offer whether shown or not: hidden suggestions are still unanswered.
+        self.suggest()
         open_ = len(self._offer.update(annotation.spans, annotation.rejected))
         done = _key(self.scheme, "done")
         waiting = len(annotation.review)
@@ -442,6 +448,18 @@ class Session:
 
     # Suggestions
 
+    def suggest(self) -> None:
+        """Find the open article's suggestions, unless they are found already."""
+        article = self.article
+        if article is None or self.suggestions is not None:
+            return
+        from cooltui.suggest import Dateline  # the rules' import waits for the first article
+
+        self.suggestions = self.suggester.suggest(
+            article.text, self.tokens, dateline=Dateline(article.outlet, article.place)
+        )
+        self._offer = Offer(self.suggestions.spans)
+
     def offered(self) -> tuple[Span, ...]:
         """The suggestions on offer: shown, not rejected, not under a span already made."""
         if not self.suggestions_shown or self.annotation is None:
@@ -503,7 +521,7 @@ class Session:
 
     def suggested_values(self) -> frozenset[tuple[str, str]]:
         """The (group, value) pairs the rules suggest for the open article, when shown."""
-        if not self.suggestions_shown:
+        if not self.suggestions_shown or self.suggestions is None:
             return frozenset()
         return frozenset((theme.group, theme.value) for theme in self.suggestions.themes)
 

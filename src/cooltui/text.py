@@ -231,21 +231,6 @@ def _classes() -> tuple[str, str]:
     return _ranges(marks), _ranges(sorted(symbols))
 
 
-_MARKS, _SYMBOLS = _classes()
-_MARK = f"[{_MARKS}]"
-# Word material: whatever is not whitespace, punctuation or a symbol: letters, digits, marks,
-# ZWJ... An emoji or another symbol glued to a word is a token of its own, so that the word can
-# be labelled whole: "Bangko🚓" is "Bangko" and "🚓".
-_W = f"[^\\s{_PUNCT}{_SYMBOLS}]"
-# What stays with a symbol: marks and variation selectors (❤️), a skin tone (👍🏽), the tag
-# characters of a subdivision's flag; symbols joined by a ZWJ are one (👨‍👩‍👧), and so are two
-# regional indicators (🇮🇩).
-_SYMBOL_TAIL = f"[{_MARKS}\\U0001f3fb-\\U0001f3ff\\U000e0020-\\U000e007f]*"
-_EMOJI = (
-    f"[\\U0001f1e6-\\U0001f1ff]{{2}}{_SYMBOL_TAIL}"
-    f"|[{_SYMBOLS}]{_SYMBOL_TAIL}(?:\\u200d[{_SYMBOLS}]{_SYMBOL_TAIL})*"
-)
-
 # Words whose full stop is part of them (compared case-insensitively). Single letters are
 # initials ("M.", "H.") and are handled by shape, so they are not listed.
 _ABBREVIATIONS = frozenset(
@@ -273,18 +258,40 @@ _JOINER = (
     r"|[/'’‘`]"  # 19/10, dan/atau, Jum'at, D'Dion
     r"|(?<=\d)[:,](?=\d))"  # 09:00, 2,5
 )
-# Alternatives in order of precedence. The three that keep a full stop with the word all begin
-# with a few letters and a full stop; testing that once first makes tokenizing 2-3 times faster.
-_TOKEN = re.compile(
-    rf"(?=[^\W\d_]{{1,{_DOTTED_HEAD}}}\.)(?:"
-    f"(?i:{_ABBREVIATION})\\.{_MARK}*"  # listed abbreviation: Jl. pkl. Ps. Dr.
-    rf"|(?:(?:[A-Z][A-Za-z]{{0,3}}|[a-z]{{1,2}})\.){{2,}}(?!{_W})"  # dotted: S.H. S.I.K. s.d.
-    rf"|[^\W\d_]\.(?!{_W})"  # an initial: M. J.
-    ")"
-    f"|{_W}+(?:{_JOINER}{_W}+)*"  # a word, with joiners inside it
-    f"|([{_PUNCT}])\\1*{_MARK}*"  # punctuation: one character or a run of it ("...", "***")
-    f"|{_EMOJI}"  # an emoji or another symbol, with what stays with it
-)
+
+
+@cache
+def _token_regex() -> re.Pattern[str]:
+    """The tokenizer's pattern, made when first used: the scan of Unicode for its classes and
+    the compiling take 50-80 ms, which a start that cuts no text (the app's first paint:
+    TokenIndex cuts when first asked; `cooltui list`) does without."""
+    marks, symbols = _classes()
+    mark = f"[{marks}]"
+    # Word material: whatever is not whitespace, punctuation or a symbol: letters, digits,
+    # marks, ZWJ... An emoji or another symbol glued to a word is a token of its own, so that
+    # the word can be labelled whole: "Bangko🚓" is "Bangko" and "🚓".
+    w = f"[^\\s{_PUNCT}{symbols}]"
+    # What stays with a symbol: marks and variation selectors (❤️), a skin tone (👍🏽), the tag
+    # characters of a subdivision's flag; symbols joined by a ZWJ are one (👨‍👩‍👧), and so are
+    # two regional indicators (🇮🇩).
+    symbol_tail = f"[{marks}\\U0001f3fb-\\U0001f3ff\\U000e0020-\\U000e007f]*"
+    emoji = (
+        f"[\\U0001f1e6-\\U0001f1ff]{{2}}{symbol_tail}"
+        f"|[{symbols}]{symbol_tail}(?:\\u200d[{symbols}]{symbol_tail})*"
+    )
+    # Alternatives in order of precedence. The three that keep a full stop with the word all
+    # begin with a few letters and a full stop; testing that once first makes tokenizing 2-3
+    # times faster.
+    return re.compile(
+        rf"(?=[^\W\d_]{{1,{_DOTTED_HEAD}}}\.)(?:"
+        f"(?i:{_ABBREVIATION})\\.{mark}*"  # listed abbreviation: Jl. pkl. Ps. Dr.
+        rf"|(?:(?:[A-Z][A-Za-z]{{0,3}}|[a-z]{{1,2}})\.){{2,}}(?!{w})"  # dotted: S.H. S.I.K. s.d.
+        rf"|[^\W\d_]\.(?!{w})"  # an initial: M. J.
+        ")"
+        f"|{w}+(?:{_JOINER}{w}+)*"  # a word, with joiners inside it
+        f"|([{_PUNCT}])\\1*{mark}*"  # punctuation: one character or a run of it ("...", "***")
+        f"|{emoji}"  # an emoji or another symbol, with what stays with it
+    )
 
 
 def tokenize(text: str) -> list[Token]:
@@ -295,22 +302,48 @@ def tokenize(text: str) -> list[Token]:
     text or after whitespace, where it has no base to stay with. An emoji or another symbol is
     never part of a word: "Bangko🚓" is "Bangko" and "🚓".
     """
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    return [Token(m.start(), m.end(), m.group()) for m in _token_regex().finditer(text)]
 
 
 # --- TokenIndex --------------------------------------------------------------------------------
 
 
 class TokenIndex:
-    """The tokens of one normalised text with sorted starts and ends, for bisect lookups."""
+    """The tokens of one normalised text with sorted starts and ends, for bisect lookups.
 
-    __slots__ = ("ends", "starts", "text", "tokens")
+    The text is cut when its tokens are first asked for (20 ms for 50,000 characters): the app
+    shows an article before, and its first paint does without.
+    """
+
+    __slots__ = ("_ends", "_starts", "_tokens", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = tokenize(text)
-        self.starts = [token.start for token in self.tokens]
-        self.ends = [token.end for token in self.tokens]
+        self._tokens: list[Token] | None = None
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def _cut(self) -> list[Token]:
+        tokens = self._tokens = tokenize(self.text)
+        self._starts = [token.start for token in tokens]
+        self._ends = [token.end for token in tokens]
+        return tokens
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self._cut() if self._tokens is None else self._tokens
+
+    @property
+    def starts(self) -> list[int]:
+        if self._tokens is None:
+            self._cut()
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._tokens is None:
+            self._cut()
+        return self._ends
 
     @classmethod
     def of(cls, text: str) -> TokenIndex:

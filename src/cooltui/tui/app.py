@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -37,12 +37,12 @@ from cooltui.edits import (
 )
 from cooltui.errors import CoolError
 from cooltui.keys import ACTIONS, FIELD_ACTIONS, OPENERS, keymap
+from cooltui.lazy_suggester import LazySuggester
 from cooltui.model import MANUAL, Annotation, Span, Status
 from cooltui.query import QUERY_HELP
 from cooltui.session import Edit, Restored, ReviewItem, Session, SessionRefused, shown_path
 from cooltui.settings import Settings
 from cooltui.store import SaveState, Store, StoreError, StoreNotWritable
-from cooltui.suggest import Suggester
 from cooltui.text import printable, truncate
 from cooltui.tui.article_list import ArticleList, ListFilter
 from cooltui.tui.bindings import (
@@ -53,11 +53,12 @@ from cooltui.tui.bindings import (
     live_keys,
     palette_commands,
 )
-from cooltui.tui.help import HelpScreen
 from cooltui.tui.key_bar import KeyBar
-from cooltui.tui.pickers import NoteEditor, ValuePicker
 from cooltui.tui.reader import ArticleHeading, Reader, ReviewWarning
 from cooltui.tui.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from cooltui.tui.pickers import ValuePicker
 
 GC_AFTER_PAUSE = 1.0
 GC_AT_MOST_EVERY = 10.0
@@ -226,6 +227,8 @@ class CoolApp(App[None]):
         self._last_key = self._last_collect = time.monotonic()
         self._gc_was_enabled = True
         self._find_from = 0
+        self._started = False
+        """Whether _after_first_paint has run."""
         add_scheme_bindings(self, scheme)
 
     def post_message_from_store(self, state: SaveState) -> None:
@@ -246,17 +249,24 @@ class CoolApp(App[None]):
     # Layout
 
     def compose(self) -> ComposeResult:
+        # The list, its filter, the find field and the sidebar are mounted after the first
+        # paint (_after_first_paint); until then the side columns are empty places as wide.
+        groups = [group.name for group in self.scheme.groups]
+        self._list_filter = ListFilter(groups, input_id="filter")
+        self._list = ArticleList(id="articles")
+        self._find_field = Input(
+            placeholder="find in the article: Enter selects, Esc closes", id="find"
+        )
+        self._sidebar = Sidebar(self.scheme, id="sidebar")
+        self._sidebar_place = Column(id="sidebar-place")
         yield TopBar(id="top")
         with Row(id="main"):
-            with Vertical(id="list-column"):
-                yield ListFilter([group.name for group in self.scheme.groups], input_id="filter")
-                yield ArticleList(id="articles")
+            yield Vertical(id="list-column")
             with Column(id="centre"):
                 yield ArticleHeading(id="heading")
                 yield ReviewWarning(id="review-warning")
                 yield Reader(self.scheme, id="reader")
-                yield Input(placeholder="find in the article: Enter selects, Esc closes", id="find")
-            yield Sidebar(self.scheme, id="sidebar")
+            yield self._sidebar_place
         with Row(id="bottom"):
             yield KeyBar(id="footer")
             yield SaveStatus(id="save-status")
@@ -274,23 +284,48 @@ class CoolApp(App[None]):
         self.keys_shown = {action.id: live[action.binding_id][0] for action in ACTIONS}
         """Each action's first key as the footer shows it, by id, for messages that name keys."""
         self.query_one(KeyBar).set_keys(footer_items(self, self.scheme))
-        self.query_one("#filter").display = False
-        self.query_one("#find").display = False
-        self.articles.set_rows([self.session.row(article) for article in self.session.corpus])
-        # The corpus and its rows live as long as the app: keep them out of the garbage
-        # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
-        gc.freeze()
-        self._gc_was_enabled = gc.isenabled()
-        gc.disable()
-        self.set_interval(GC_AFTER_PAUSE, self._collect_garbage)
+        self._find_field.display = False
         self.save_status.show(None, self.store.read_only)
         if self.session.new_store:  # once: starting elsewhere must not look like lost work
             store = shown_path(self.store.path)
             self.notify(Content(printable(f"new store: {store}")), timeout=8)
         first = self.session.first_article()
         if first is not None:
-            self.open_article(first)
+            self.open_article(first, suggest=False)  # the text first: see _after_first_paint
         self._focus(self.reader)
+        self.call_after_refresh(self._after_first_paint)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or a click that comes before the first paint is out (typed ahead) finds the
+        # app whole: what the first frame did without is done first.
+        if not self._started and isinstance(event, (events.Key, events.MouseEvent)):
+            await self._after_first_paint()
+        await super().on_event(event)
+
+    async def _after_first_paint(self) -> None:
+        """What the first frame does without: the list and its rows (100,000 take a second),
+        the find field, the sidebar, the open article's suggestions (their rules' import alone
+        takes ~100 ms), and the garbage collector's settings. Right after the first paint, or
+        before the first key."""
+        if self._started:
+            return
+        self._started = True
+        await self.query_one("#list-column").mount(self._list_filter, self._list)
+        await self.query_one("#centre").mount(self._find_field)
+        await self._sidebar_place.remove()
+        await self.query_one("#main").mount(self._sidebar)
+        self.query_one("#filter").display = False
+        self.articles.set_rows([self.session.row(article) for article in self.session.corpus])
+        if self.article is not None:
+            self.articles.set_current(self.article.id)
+            self.session.suggest()
+            self._refresh_views()
+        # The corpus and its rows live as long as the app: keep them out of the garbage
+        # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
+        gc.freeze()
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
+        self.set_interval(GC_AFTER_PAUSE, self._collect_garbage)
 
     def on_key(self) -> None:
         self._last_key = time.monotonic()
@@ -336,11 +371,11 @@ class CoolApp(App[None]):
 
     @property
     def articles(self) -> ArticleList:
-        return self.query_one(ArticleList)
+        return self._list
 
     @property
     def sidebar(self) -> Sidebar:
-        return self.query_one(Sidebar)
+        return self._sidebar
 
     @property
     def save_status(self) -> SaveStatus:
@@ -348,9 +383,9 @@ class CoolApp(App[None]):
 
     # Articles
 
-    def open_article(self, article_id: str) -> None:
+    def open_article(self, article_id: str, *, suggest: bool = True) -> None:
         try:
-            opened = self.session.open(article_id)
+            opened = self.session.open(article_id, suggest=suggest)
         except CoolError as error:  # an unreadable text, a damaged shard: said, nothing changed
             self._warn(error, severity="error", timeout=10)
             return
@@ -735,10 +770,14 @@ class CoolApp(App[None]):
     def action_pick_labels(self) -> None:
         if self.annotation is not None:
             suggested = self.session.suggested_values()
+            from cooltui.tui.pickers import ValuePicker
+
             self.push_screen(ValuePicker(self.scheme, self.annotation, suggested))
 
-    @on(ValuePicker.Toggled)
-    def _picker_toggle(self, message: ValuePicker.Toggled) -> None:
+    def on_value_picker_toggled(self, message: ValuePicker.Toggled) -> None:
+        # A handler by name, not @on(ValuePicker.Toggled): the pickers are imported when used.
+        from cooltui.tui.pickers import ValuePicker
+
         self.action_toggle_value(message.group, message.value)
         if isinstance(self.screen, ValuePicker) and self.annotation is not None:
             self.screen.show(self.annotation, self.session.suggested_values())
@@ -793,6 +832,8 @@ class CoolApp(App[None]):
                     self._edited(self.focused_span)
             except SessionRefused as error:
                 self._warn(error)
+
+        from cooltui.tui.pickers import NoteEditor
 
         self.push_screen(NoteEditor(self.annotation.note, self.article.title), keep)
 
@@ -913,6 +954,8 @@ class CoolApp(App[None]):
     # Help, palette, quitting
 
     def action_help(self) -> None:
+        from cooltui.tui.help import HelpScreen
+
         self.push_screen(HelpScreen(self.scheme, help_rows(self, self.scheme), QUERY_HELP))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -938,7 +981,9 @@ def build_app(
     When the annotator's store cannot be written (another cooltui holds it, a read-only file
     system, no permission), this one opens it read-only and says why.
     """
-    suggester = Suggester(settings.load_scheme(), patterns)  # a bad pattern file fails here
+    # Made when the first article's suggestions are found, after the first paint (a bad
+    # pattern file fails here all the same).
+    suggester = LazySuggester(settings.load_scheme(), patterns)
     corpus = settings.load_corpus()
 
     def open_session(on_state: Callable[[SaveState], None]) -> Session:
