@@ -25,7 +25,6 @@ import orjson
 
 from cooltui import __version__
 from cooltui.errors import CoolError
-from cooltui.meta import describe, headline
 from cooltui.text import normalise
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -106,6 +105,8 @@ class Article:
         """The whole title, never cut (`title` is shortened for the list): what exports keep."""
         if not self.title.endswith("…"):  # not shortened: no need to read the head again
             return self.title
+        from cooltui.meta import headline  # see _article
+
         return headline(self.text, self._given_title) or self.id
 
     def read_text(self) -> str:
@@ -495,6 +496,9 @@ def _jsonl_article(record: dict[str, Any], path: Path, number: int, start: int) 
 def _article(
     article_id: str, text: str, path: Path, line: int | None, offset: int, title: str | None
 ) -> Article:
+    # Imported here: describe() runs when an article is indexed anew, not at every start.
+    from cooltui.meta import describe
+
     about = describe(text, title)
     return Article(
         id=article_id,

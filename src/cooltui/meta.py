@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from cooltui.text import truncate
-
-TITLE_WIDTH = 80
-"""Titles are shortened to this many cells, a list row's worth."""
+from cooltui.text import TITLE_WIDTH, truncate
 
 _SCAN_CHARS = 6000  # the head of the article where the headline and dateline stand
 _CONTENT_LINES = 8  # the headline and dateline stand in the first lines that are not junk

@@ -74,6 +74,9 @@ ID_WIDTH = 32
 """Where an article id is shown, it is cut to this width: ids are keys of a few dozen characters,
 and one of 100,000 must not push everything else off the screen or pad every row of a table."""
 
+TITLE_WIDTH = 80
+"""Titles are shortened to this many cells, a list row's worth (cooltui.meta.shorten)."""
+
 # Whitespace controls become a space: they separate words in titles, notes and messages.
 _SPACING = re.compile("\r\n?|[\t\n\v\f\x85\u2028\u2029]")
 

@@ -27,10 +27,9 @@ from textual.widgets.text_area import Selection
 
 from cooltui.corpus import Article
 from cooltui.edits import SpanIndex, span_changes
-from cooltui.meta import shorten
 from cooltui.model import Span
 from cooltui.scheme import Scheme
-from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
+from cooltui.text import ID_WIDTH, TITLE_WIDTH, TokenIndex, printable, truncate
 from cooltui.tui.bindings import bindings_for
 from cooltui.tui.scrolling import KeepsScrolledLines
 from cooltui.tui.upstream.text_area import (
@@ -73,13 +72,13 @@ class ArticleHeading(Static):
         if article is None:
             self.update("")
             return
-        shown_id = shorten(printable(article.id), ID_WIDTH)
+        shown_id = truncate(printable(article.id), ID_WIDTH, flatten=True, at_word=True)
         facts = " · ".join(
             part for part in (article.outlet, article.place, article.date, shown_id) if part
         )
         # Titles come from scraped text: never markup. An article without one is titled by its id,
         # which comes as the source gave it: one line each, no control characters.
-        title = shorten(printable(article.title))
+        title = truncate(printable(article.title), TITLE_WIDTH, flatten=True, at_word=True)
         self.update(Content.assemble(title, "\n", (printable(facts), "dim not bold"), note))
 
 
