@@ -127,7 +127,13 @@ class Session:
             "opened read-only" if store.read_only else None
         )
         self._clock = clock
-        self.corpus_paths = corpus_paths
+        parts = [f"store {shown_path(store.path)}"]
+        if corpus_paths:
+            parts.append(f"corpus {', '.join(shown_path(p) for p in corpus_paths)}")
+        self.where = " · ".join(parts)
+        """Which store and corpus this is, for the header: "store ./annotations/root · corpus
+        seeds" (paths under the current folder are shown from it); worked out once, not on
+        every edit's header."""
         self.new_store = new_store
         """The store was made by this session's opening: nothing was annotated here before."""
         self._position = {article.id: index for index, article in enumerate(corpus)}
@@ -533,14 +539,6 @@ class Session:
         if done >= PACE_AFTER_DONE and self._active >= PACE_AFTER_SECONDS:
             per_hour = done / (self._active / 3600)
         return Counts(self._done, len(self.corpus), per_hour)
-
-    def where(self) -> str:
-        """Which store and corpus this is, for the header: "store ./annotations/root · corpus
-        seeds" (paths under the current folder are shown from it)."""
-        parts = [f"store {shown_path(self.store.path)}"]
-        if self.corpus_paths:
-            parts.append(f"corpus {', '.join(shown_path(p) for p in self.corpus_paths)}")
-        return " · ".join(parts)
 
     def facts(self, article_id: str) -> ArticleFacts | None:
         """What an article's annotation holds, for the filter (called from its worker thread)."""

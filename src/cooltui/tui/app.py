@@ -417,7 +417,7 @@ class CoolApp(App[None]):
             f"cooltui · {self.store.annotator}",
             f"{counts.done} of {counts.total} done",
             f"{pace} this session",
-            self.session.where(),
+            self.session.where,
         ]
         top = self.query_one(TopBar)
         top.set_class(self.store.read_only, "-read-only")

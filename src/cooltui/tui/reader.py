@@ -86,6 +86,9 @@ class ReviewWarning(Static):
     """While spans wait for review after the article's text changed: how many, and the keys that
     resolve them. Its height follows its text, so it is never cut at any size."""
 
+    _shown = 0
+    """The count the text says."""
+
     DEFAULT_CSS = """
     ReviewWarning {
         height: auto;
@@ -97,10 +100,12 @@ class ReviewWarning(Static):
     """
 
     def show(self, waiting: int, keys: dict[str, str]) -> None:
-        """Show the warning for `waiting` spans (0 hides it); `keys`: action id -> key shown."""
+        """Show the warning for `waiting` spans (0 hides it); `keys`: action id -> key shown.
+        Called after every edit: the text is made again only when the count changed."""
         self.display = waiting > 0
-        if not waiting:
+        if not waiting or waiting == self._shown:
             return
+        self._shown = waiting
         spans = f"{waiting} span{'s' if waiting > 1 else ''}"
         self.update(
             Content.assemble(
