@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 NAME = "export"
 HELP = (
-    "write the annotations as a labelled dataset (jsonl, doccano, conll or spacy), every span "
-    "checked against its article's text"
+    "write the annotations as a labelled dataset (jsonl, doccano, conll, spacy, hf, "
+    "labelstudio, prodigy or brat), every span checked against its article's text"
 )
-FORMAT_NAMES = ("jsonl", "doccano", "conll", "spacy")
+FORMAT_NAMES = ("jsonl", "doccano", "conll", "spacy", "labelstudio", "prodigy", "hf", "brat")
 """The keys of cooltui.export.FORMATS, spelled out so that `cooltui --help` need not import it."""
 
 PROGRESS_MIN = 5_000
@@ -41,7 +41,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMAT_NAMES,
         default="jsonl",
-        help="jsonl (ours, the default), doccano, conll (CoNLL-2003 IOB2) or spacy (a DocBin)",
+        help="jsonl (ours, the default), doccano, conll (CoNLL-2003 IOB2), spacy (a DocBin), "
+        "hf (a Hugging Face token classification dataset), labelstudio (tasks, and the "
+        "labelling config beside them), prodigy (for db-in) or brat (a folder)",
+    )
+    parser.add_argument(
+        "--offsets",
+        choices=("codepoints", "utf16"),
+        help="doccano and labelstudio: utf16 counts offsets as their browsers do, which texts "
+        "with emoji need (the default for labelstudio); codepoints as Python and spaCy count "
+        "(the default for doccano, whose import reads them so)",
+    )
+    parser.add_argument(
+        "--doccano-shape",
+        choices=("label", "entities"),
+        default="label",
+        help='doccano: spans under "label" (sequence labelling, the default) or "entities" '
+        "(intent detection and slot filling)",
+    )
+    parser.add_argument(
+        "--cats",
+        metavar="GROUP",
+        help="spacy: put only this document label group in doc.cats (a single-label textcat "
+        "trains on one single-choice group)",
+    )
+    parser.add_argument(
+        "--as-predictions",
+        action="store_true",
+        help="labelstudio: write the annotations as predictions, to review in Label Studio",
     )
     parser.add_argument(
         "--only",
@@ -135,7 +162,17 @@ def run(args: argparse.Namespace) -> int:
         parts = part_paths(output, fmt.extension).values() if split else ()
         for removed in remove_stale([output, *parts], started):
             warn(str(removed))
-    options = ExportOptions(fmt.name, args.only, split, labels_map)
+    _check_format_options(args, scheme)
+    options = ExportOptions(
+        fmt.name,
+        args.only,
+        split,
+        labels_map,
+        utf16=args.offsets == "utf16" or (args.offsets is None and fmt.name == "labelstudio"),
+        doccano_shape=args.doccano_shape,
+        cats=args.cats,
+        as_predictions=args.as_predictions,
+    )
     report = _export(settings, names, scheme, output, options, jobs)
     print(report.render(), file=sys.stderr)
     if not report.exported:
@@ -150,6 +187,32 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+_FORMAT_OPTIONS = {
+    "offsets": ("--offsets utf16", "utf16", ("doccano", "labelstudio")),
+    "doccano_shape": ("--doccano-shape entities", "entities", ("doccano",)),
+    "as_predictions": ("--as-predictions", True, ("labelstudio",)),
+}
+"""An option that only some formats take: its name, the value that asks for it, the formats."""
+
+
+def _check_format_options(args: argparse.Namespace, scheme: Scheme) -> None:
+    """Refuse a format's option given with another format, which would be quietly ignored."""
+    from cooltui.errors import UsageError
+
+    for name, (flag, value, formats) in _FORMAT_OPTIONS.items():
+        if getattr(args, name) == value and args.format not in formats:
+            raise UsageError(f"{flag} is for --format {' or '.join(formats)}; drop it")
+    if args.cats is not None:
+        if args.format != "spacy":
+            raise UsageError("--cats is for --format spacy; drop it")
+        if scheme.group(args.cats) is None:
+            groups = ", ".join(group.name for group in scheme.groups) or "none"
+            raise UsageError(
+                f"--cats {args.cats!r}: no such document label group in scheme "
+                f"{scheme.name!r} (its groups: {groups})"
+            )
 
 
 def _nothing_exported(report: Report, only: str) -> str:

@@ -15,17 +15,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cooltui.corpus import Article, Corpus, CorpusError
 from cooltui.export.formats import FORMATS, Format
 from cooltui.export.labels import LabelsMap
 from cooltui.export.order import Layout, Spool
-from cooltui.export.output import PARTS, AtomicFile, ExportError, Split, Target, part_paths
+from cooltui.export.output import (
+    PARTS,
+    AtomicFile,
+    AtomicFolder,
+    ExportError,
+    Split,
+    Target,
+    part_paths,
+)
 from cooltui.export.record import DocLabels, Record, Writer
 from cooltui.memory import gc_paused
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme
+from cooltui.store.files import atomic_write
 from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
 ONLY = ("done", "all")
@@ -85,6 +94,14 @@ class ExportOptions:
     """"done": the articles marked done; "all": every annotated one."""
     split: Split | None = None
     labels_map: LabelsMap | None = None
+    utf16: bool = False
+    """Offsets in UTF-16 code units (doccano, labelstudio), as browsers count them."""
+    doccano_shape: str = "label"
+    """doccano's spans as "label" (sequence labelling) or "entities" (intent and slots)."""
+    cats: str | None = None
+    """spacy: the one document label group doc.cats holds (all of them when None)."""
+    as_predictions: bool = False
+    """labelstudio: the annotations as predictions, to review in Label Studio."""
 
 
 @dataclass(slots=True)
@@ -266,6 +283,8 @@ def export_laid_out(
     if options.labels_map is not None:
         options.labels_map.check(scheme)
     if not isinstance(output, Path):
+        if fmt.folder:
+            raise ExportError(f"{fmt.name} writes a folder of files; name it with -o FOLDER")
         if fmt.binary:
             raise ExportError(f"{fmt.name} is a binary format; write it to a file with -o FILE")
         if options.split is not None:
@@ -274,7 +293,7 @@ def export_laid_out(
     if options.split is not None:
         report.parts.update(dict.fromkeys(PARTS, 0))
     checker = _Checker(corpus, scheme, fmt, options, report)
-    outputs = _Outputs(output, fmt, scheme, options.split)
+    outputs = _Outputs(output, fmt, scheme, options)
     try:
         with gc_paused():
             for annotator, annotation in annotations:
@@ -308,34 +327,62 @@ def export_laid_out(
     return report, layouts or {}
 
 
+def companions(
+    output: Path, fmt: Format, scheme: Scheme, options: ExportOptions, *, inside: bool = False
+) -> dict[Path, bytes]:
+    """The format's companion files for `output`: beside it (out.jsonl.config.xml), or `inside`
+    a folder format's folder."""
+    if fmt.companions is None:
+        return {}
+    return {
+        output / name if inside else output.with_name(f"{output.name}.{name}"): data
+        for name, data in fmt.companions(scheme, options.labels_map).items()
+    }
+
+
 class _Outputs:
-    """One writer per part (just "" without a split), over atomic files or a stream.
+    """One writer per part (just "" without a split), over atomic files or folders, or a
+    stream; and the format's companion files beside them.
 
     A format of chunks writes to a spool per part, copied into its file or the stream in order
-    at the end; any other writes to the file, ordering its records itself.
+    at the end; any other writes to the file (or folder), ordering its records itself.
     """
 
     def __init__(
-        self, output: Path | BinaryIO, fmt: Format, scheme: Scheme, split: Split | None
+        self, output: Path | BinaryIO, fmt: Format, scheme: Scheme, options: ExportOptions
     ) -> None:
-        self.files: list[AtomicFile] = []
+        self.files: list[AtomicFile | AtomicFolder] = []
         self.stream: BinaryIO | None = None
         self.writers: dict[str, Writer] = {}
         self.sinks: dict[str, BinaryIO] = {}
         """Where each part's records end up: its file's stream, or the stream."""
         self.spools: dict[str, Spool] = {}
+        self.companions: dict[Path, bytes] = {}
+        keywords = {name: getattr(options, name) for name in fmt.options}
         try:
             if not isinstance(output, Path):
                 self.names = ["-"]
                 self.stream = output
-                self._open("", output, fmt, scheme, None, "")
+                self._open("", output, fmt, scheme, None, "", keywords)
                 return
-            paths = part_paths(output, fmt.extension) if split else {"": output}
+            paths = part_paths(output, fmt.extension) if options.split else {"": output}
             self.names = [str(path) for path in paths.values()]
             for part, path in paths.items():
-                self.files.append(AtomicFile(path))
+                if fmt.folder:
+                    folder = AtomicFolder(path)
+                    self.files.append(folder)
+                    self.writers[part] = fmt.open(folder.path, scheme, **keywords)
+                    self.companions.update(
+                        companions(folder.path, fmt, scheme, options, inside=True)
+                    )
+                    continue
+                file = AtomicFile(path)
+                self.files.append(file)
                 target = Target.of(path)
-                self._open(part, self.files[-1].stream, fmt, scheme, target.scratch, target.prefix)
+                self._open(part, file.stream, fmt, scheme, target.scratch, target.prefix, keywords)
+            if not fmt.folder:
+                self.companions = companions(output, fmt, scheme, options)
+                self.names.extend(str(path) for path in self.companions)
         except BaseException:
             self.abort()
             raise
@@ -348,13 +395,14 @@ class _Outputs:
         scheme: Scheme,
         scratch: Path | None,
         prefix: str,
+        keywords: dict[str, Any],
     ) -> None:
         self.sinks[part] = sink
         if fmt.chunks:
             spool = self.spools[part] = Spool(scratch, prefix)
-            self.writers[part] = fmt.open(spool.file, scheme)
+            self.writers[part] = fmt.open(spool.file, scheme, **keywords)
         else:
-            self.writers[part] = fmt.open(sink, scheme)
+            self.writers[part] = fmt.open(sink, scheme, **keywords)
 
     def write(self, part: str, record: Record) -> None:
         self.writers[part].write(record)
@@ -364,8 +412,8 @@ class _Outputs:
 
     def finish(self, *, commit: bool) -> dict[str, Layout] | None:
         """Close the writers and, if `commit`, write the records in order and replace the
-        output files: the layout of each part in chunks, or None when nothing was written. A
-        stream is always written."""
+        output files (and their companions): the layout of each part in chunks, or None when
+        nothing was written. A stream is always written."""
         if self.stream is None and not commit:
             self.abort()
             return None
@@ -378,6 +426,8 @@ class _Outputs:
                 spool.close()
         if self.stream is not None:
             self.stream.flush()
+        for path, data in self.companions.items():
+            atomic_write(path, data, sync_dir=False)
         for file in self.files:
             file.commit()
         return layouts
@@ -447,7 +497,7 @@ class _Checker:
                 why = _off_tokens(tokens, span)
                 if why:
                     problems.append((Kind.BOUNDARY, f"{_show(span)} {why}"))
-        overlapping = _overlap(spans)
+        overlapping = first_overlap(spans)
         if overlapping and not self.fmt.overlap:
             first, second = overlapping
             problems.append((Kind.OVERLAP, f"{_show(first)} and {_show(second)}"))
@@ -550,7 +600,7 @@ def _unannotated(annotation: Annotation) -> bool:
     )
 
 
-def _overlap(spans: list[Span]) -> tuple[Span, Span] | None:
+def first_overlap(spans: list[Span]) -> tuple[Span, Span] | None:
     """The first two overlapping spans of sorted `spans`, if any."""
     widest: Span | None = None
     for span in spans:

@@ -68,9 +68,13 @@ class DocBinWriter:
     it, as spaCy's span and entity rulers set a pattern's id); document labels go to doc.cats as
     "group:VALUE" -> 1.0 or 0.0 for every value of every group; the article id and annotator go
     to doc.user_data. The docs come in corpus order, one article's by annotator.
+
+    With `cats`, doc.cats holds that group's values only: spaCy's single-label textcat trains on
+    one single-choice group, and stops (E895) at a doc with two positive labels, which two groups
+    in one doc.cats would give it.
     """
 
-    def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
+    def __init__(self, out: BinaryIO, scheme: Scheme, *, cats: str | None = None) -> None:
         try:
             from spacy.tokens import Doc, DocBin
             from spacy.vocab import Vocab
@@ -86,7 +90,10 @@ class DocBinWriter:
         # and would triple the memory the DocBin holds until it is written.
         self.docs = DocBin(attrs=DOC_ATTRS, store_user_data=True)
         self.cats = [
-            f"{group.name}:{value.name}" for group in scheme.groups for value in group.values
+            f"{group.name}:{value.name}"
+            for group in scheme.groups
+            if cats is None or group.name == cats
+            for value in group.values
         ]
         self.keys: list[tuple[int, str]] = []
 
@@ -106,10 +113,11 @@ class DocBinWriter:
         if all(a.end <= b.start for a, b in pairwise(record.spans)):
             doc.ents = spans
         cats = dict.fromkeys(self.cats, 0.0)
-        cats.update(dict.fromkeys(categories(record.doc_labels), 1.0))
+        cats.update((cat, 1.0) for cat in categories(record.doc_labels) if cat in cats)
         doc.cats = cats
         doc.user_data["id"] = record.article.id
         doc.user_data["annotator"] = record.annotator
+        doc.user_data["status"] = record.annotation.status.value
         self.docs.add(doc)
         self.keys.append((record.position, record.annotator))
 

@@ -5,7 +5,7 @@ Each format is a Writer over a binary stream; `read_jsonl` reads our own format 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -13,8 +13,10 @@ from typing import Any, BinaryIO
 import orjson
 
 from cooltui.errors import CoolError
+from cooltui.export.labels import LabelsMap
 from cooltui.export.record import Record, Writer, WriterFactory, categories
 from cooltui.model import MANUAL, Annotation, Span, Status
+from cooltui.offsets import Utf16Offsets
 from cooltui.scheme import EXPORT_FIELDS, Scheme
 
 
@@ -36,6 +38,14 @@ class Format:
     """Each record is written as bytes of its own: the export puts them in corpus order, and
     worker processes' files can be put together. Otherwise the writer keeps its records until
     it is closed and orders them itself."""
+    options: tuple[str, ...] = ()
+    """The fields of ExportOptions the writer takes as keywords (utf16, cats...)."""
+    folder: bool = False
+    """Writes a folder of files: `open` is given the folder's path instead of a stream."""
+    companions: Callable[[Scheme, LabelsMap | None], dict[str, bytes]] | None = None
+    """Files made from the scheme and the labels map that go with the export (a labelling
+    config, a label list): each is written beside the output as <output>.<key>, or into a
+    folder format's folder as <key>."""
 
 
 # --- jsonl: ours -------------------------------------------------------------------------------
@@ -161,17 +171,31 @@ class DoccanoWriter:
 
     doccano reads {"text", "label": [[start, end, LABEL], ...]} for sequence labelling and a
     "cats" list of categories beside the spans; any other key (our "id") becomes the example's
-    metadata. A category is "group:VALUE", since one value name may sit in two groups.
+    metadata. A category is "group:VALUE", since one value name may sit in two groups. An
+    intent-and-slot project reads the spans as "entities" instead (`shape`). doccano's browser
+    counts offsets in UTF-16 units: with `utf16`, a text holding emoji gets offsets it places
+    right (doccano issue #2290).
     """
 
-    def __init__(self, out: BinaryIO, scheme: Scheme) -> None:
+    def __init__(
+        self, out: BinaryIO, scheme: Scheme, *, utf16: bool = False, doccano_shape: str = "label"
+    ) -> None:
         self.out = out
+        self.utf16 = utf16
+        self.key = "entities" if doccano_shape == "entities" else "label"
 
     def write(self, record: Record) -> None:
+        offsets = Utf16Offsets(record.text) if self.utf16 else None
+        spans = [
+            [offsets.to_utf16(s.start), offsets.to_utf16(s.end), s.label]
+            if offsets is not None
+            else [s.start, s.end, s.label]
+            for s in record.spans
+        ]
         line = {
             "id": record.article.id,
             "text": record.text,
-            "label": [[s.start, s.end, s.label] for s in record.spans],
+            self.key: spans,
             "cats": categories(record.doc_labels),
         }
         self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
@@ -233,16 +257,65 @@ class ConllWriter:
 # --- spaCy -------------------------------------------------------------------------------------
 
 
-def _open_docbin(out: BinaryIO, scheme: Scheme) -> Writer:
+def _open_docbin(out: BinaryIO, scheme: Scheme, *, cats: str | None = None) -> Writer:
     # spaCy takes seconds to import: only an export to this format pays for it.
     from cooltui.export.docbin import DocBinWriter
 
-    return DocBinWriter(out, scheme)
+    return DocBinWriter(out, scheme, cats=cats)
+
+
+def _open_labelstudio(
+    out: BinaryIO, scheme: Scheme, *, utf16: bool = False, as_predictions: bool = False
+) -> Writer:
+    from cooltui.export.labelstudio import LabelStudioWriter
+
+    return LabelStudioWriter(out, scheme, as_predictions=as_predictions, utf16=utf16)
+
+
+def _labelstudio_config(scheme: Scheme, labels_map: LabelsMap | None) -> dict[str, bytes]:
+    from cooltui.export.labelstudio import labeling_config
+
+    return {"config.xml": labeling_config(scheme, labels_map).encode()}
+
+
+def _open_prodigy(out: BinaryIO, scheme: Scheme) -> Writer:
+    from cooltui.export.prodigy import ProdigyWriter
+
+    return ProdigyWriter(out, scheme)
+
+
+def _hf_labels(scheme: Scheme, labels_map: LabelsMap | None) -> dict[str, bytes]:
+    from cooltui.export.hf import labels_file
+
+    return {"labels.json": labels_file(scheme, labels_map)}
+
+
+def _open_hf(out: BinaryIO, scheme: Scheme, *, labels_map: LabelsMap | None = None) -> Writer:
+    from cooltui.export.hf import HfWriter
+
+    return HfWriter(out, scheme, labels_map=labels_map)
+
+
+def _brat_configs(scheme: Scheme, labels_map: LabelsMap | None) -> dict[str, bytes]:
+    from cooltui.export.brat import annotation_conf, visual_conf
+
+    return {
+        "annotation.conf": annotation_conf(scheme, labels_map).encode(),
+        "visual.conf": visual_conf(scheme, labels_map).encode(),
+    }
+
+
+def _open_brat(folder: Path, scheme: Scheme, *, labels_map: LabelsMap | None = None) -> Writer:
+    from cooltui.export.brat import BratWriter
+
+    return BratWriter(folder, scheme, labels_map=labels_map)
 
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format("jsonl", "jsonl", JsonlWriter),
-    "doccano": Format("doccano", "doccano.jsonl", DoccanoWriter),
+    "doccano": Format(
+        "doccano", "doccano.jsonl", DoccanoWriter, options=("utf16", "doccano_shape")
+    ),
     "conll": Format("conll", "conll", ConllWriter, tokens=True, overlap=False),
     "spacy": Format(
         "spacy",
@@ -252,5 +325,39 @@ FORMATS: dict[str, Format] = {
         tokens=True,
         overlap_note='overlapping spans: kept in doc.spans["sc"], doc.ents left unset',
         chunks=False,
+        options=("cats",),
+    ),
+    "labelstudio": Format(
+        "labelstudio",
+        "labelstudio.json",
+        _open_labelstudio,
+        chunks=False,
+        options=("utf16", "as_predictions"),
+        companions=_labelstudio_config,
+    ),
+    "prodigy": Format(
+        "prodigy",
+        "prodigy.jsonl",
+        _open_prodigy,
+        tokens=True,
+        overlap_note="overlapping spans: kept, for Prodigy's spans recipes (ner takes none)",
+    ),
+    "hf": Format(
+        "hf",
+        "hf.jsonl",
+        _open_hf,
+        tokens=True,
+        overlap=False,
+        options=("labels_map",),
+        companions=_hf_labels,
+    ),
+    "brat": Format(
+        "brat",
+        "brat",
+        _open_brat,
+        folder=True,
+        chunks=False,
+        options=("labels_map",),
+        companions=_brat_configs,
     ),
 }

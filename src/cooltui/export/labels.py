@@ -41,6 +41,8 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {"nergrit": NERGRIT}
 
 # Like a scheme's label names; no spaces, since CoNLL columns are split on them.
 _LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*\Z")
+# An import's map may also name a document label, "group:VALUE".
+_LABEL_OR_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(:[A-Za-z0-9_\-]+)?\Z")
 
 
 class LabelsMapError(CoolError):
@@ -69,8 +71,9 @@ class LabelsMap:
             )
 
 
-def load_labels_map(spec: str) -> LabelsMap:
-    """A built-in map by name ("nergrit") or a JSON map file."""
+def load_labels_map(spec: str, *, values: bool = False) -> LabelsMap:
+    """A built-in map by name ("nergrit") or a JSON map file; with `values`, targets may be
+    document labels ("group:VALUE") too."""
     if spec in BUILT_IN:
         return LabelsMap(spec, BUILT_IN[spec])
     path = Path(spec)
@@ -83,7 +86,7 @@ def load_labels_map(spec: str) -> LabelsMap:
     if not isinstance(data, dict):
         raise LabelsMapError(f'{path}: must be a JSON object such as {{"PER": "PER", "RANK": "O"}}')
     for ours, theirs in data.items():
-        if not isinstance(theirs, str) or not _LABEL.match(theirs):
+        if not isinstance(theirs, str) or not (_LABEL_OR_VALUE if values else _LABEL).match(theirs):
             raise LabelsMapError(
                 f"{path}: {ours!r} maps to {theirs!r}; map it to a label name (letters, digits, "
                 f'_ and -, no spaces) or to "{OUTSIDE}"'

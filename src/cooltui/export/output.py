@@ -249,6 +249,63 @@ class AtomicFile:
             self.temp.unlink(missing_ok=True)
 
 
+FOLDER_MARK = "annotation.conf"
+"""What a folder an export wrote holds (brat's configuration), and may therefore replace."""
+
+
+class AtomicFolder:
+    """The folder a folder format (brat) writes: filled as a temporary folder beside the
+    target, which `commit` puts in its place. A folder there already is replaced only if an
+    export made it (it holds FOLDER_MARK) or it is empty; anything else is refused at once."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        if target.exists() and not _replaceable_folder(target):
+            raise ExportError(
+                f"{target} exists and is not a folder an export wrote; choose another -o "
+                "(an export replaces only its own folders)"
+            )
+        prefix = f".{target.name}.{os.getpid()}."
+        try:
+            self.path = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=TEMP_SUFFIX))
+        except (FileNotFoundError, NotADirectoryError):
+            raise ExportError(
+                f"{target.parent}: no such folder; create it or choose another -o"
+            ) from None
+        except OSError as error:
+            raise ExportError(
+                f"{target.parent}: cannot write there ({error.strerror or error}); choose "
+                "another -o"
+            ) from None
+        self.path.chmod(0o777 & ~_umask())
+
+    def commit(self) -> None:
+        for entry in self.path.iterdir():
+            with entry.open("rb") as file:
+                os.fsync(file.fileno())
+        _fsync_folder(self.path)
+        old: Path | None = None
+        if self.target.exists():
+            old = self.path.with_name(self.path.name + ".old")
+            self.target.rename(old)
+        self.path.rename(self.target)
+        _fsync_folder(self.target.parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _replaceable_folder(path: Path) -> bool:
+    if not path.is_dir() or path.is_symlink():
+        return False
+    try:
+        return (path / FOLDER_MARK).is_file() or not any(path.iterdir())
+    except OSError:
+        return False
+
+
 def _temporary(target: Target) -> tuple[Path, BinaryIO]:
     """A new temporary file beside `target.real`, locked, with a stream to write it."""
     folder = target.real.parent

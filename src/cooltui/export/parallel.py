@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from cooltui.corpus import Corpus
-from cooltui.export.core import ExportOptions, Report, export_laid_out
+from cooltui.export.core import ExportOptions, Report, companions, export_laid_out
 from cooltui.export.formats import FORMATS
 from cooltui.export.order import Layout, merge
 from cooltui.export.output import AtomicFile, ExportError, part_paths, workers_folder
 from cooltui.scheme import Scheme
+from cooltui.store.files import atomic_write
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
@@ -102,6 +103,9 @@ def export_in_parts(
                             piece = part_paths(base, extension)[part] if part else base
                             sources.append((stack.enter_context(piece.open("rb")), laid_out[part]))
                     merge(sources, file.stream)
+        if report.exported:
+            for path, data in companions(output, FORMATS[options.format], scheme, options).items():
+                atomic_write(path, data, sync_dir=False)
         for file in files.values():
             if report.exported:
                 file.commit()
@@ -118,7 +122,9 @@ def export_in_parts(
         for file in files.values():
             file.abort()
         raise
-    report.outputs = [str(target) for target in targets.values()]
+    report.outputs = [str(target) for target in targets.values()] + [
+        str(path) for path in companions(output, FORMATS[options.format], scheme, options)
+    ]
     report.written = report.exported > 0
     return report
 

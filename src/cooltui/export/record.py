@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from cooltui.corpus import Article
 from cooltui.model import Annotation, Span
@@ -46,7 +46,9 @@ class Writer(Protocol):
 
 
 class WriterFactory(Protocol):
-    def __call__(self, out: BinaryIO, scheme: Scheme) -> Writer: ...
+    def __call__(self, out: BinaryIO, scheme: Scheme, **options: Any) -> Writer:
+        """A writer to `out`; `options` are the fields of ExportOptions its Format names."""
+        ...
 
 
 def categories(doc_labels: DocLabels) -> list[str]:
