@@ -288,3 +288,188 @@ def test_progress_passes_every_record_through(capsys):
     told: list[int] = []
     assert list(_counted(iter(items), told.append)) == items
     assert told == [500, 1000]
+
+
+# --- the formats' own options and companion files ----------------------------------------------
+
+
+def emoji_store(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A corpus of one article with an emoji before its span, annotated and done."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "Warga 😀 hadir di Kota Dumai."
+    (corpus / "a1.txt").write_text(text, encoding="utf-8")
+    article = next(iter(load_corpus([corpus], cache=False)))
+    start = text.index("Kota")
+    span = Span(start, start + 10, "LOC", "Kota Dumai")
+    make_store(
+        tmp_path / "s",
+        "alice",
+        [Annotation(article.id, article.text_sha, (span,), status=Status.DONE)],
+    )
+    return corpus, tmp_path / "s", text
+
+
+def export_emoji(tmp_path: Path, *args: str) -> int:
+    corpus, store, _ = emoji_store(tmp_path)
+    return main(
+        ["export", "--corpus", str(corpus), "--store", str(store), "--annotator", "alice", *args]
+    )
+
+
+def test_doccano_offsets_utf16_and_the_entities_shape(tmp_path):
+    out = tmp_path / "d.jsonl"
+    assert (
+        export_emoji(
+            tmp_path,
+            "--format",
+            "doccano",
+            "--offsets",
+            "utf16",
+            "--doccano-shape",
+            "entities",
+            "-o",
+            str(out),
+        )
+        == 0
+    )
+    (line,) = lines(out)
+    text = line["text"]
+    (start, end, label) = line["entities"][0]
+    # What a browser shows there: the emoji counts two units.
+    assert text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le") == "Kota Dumai"
+    assert "label" not in line and label == "LOC"
+
+
+def test_labelstudio_writes_its_config_beside_and_counts_utf16_by_default(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "tasks.json"
+    assert export_emoji(tmp_path, "--format", "labelstudio", "-o", str(out)) == 0
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
+    (result,) = [r for r in task["annotations"][0]["result"] if r["type"] == "labels"]
+    text = task["data"]["text"]
+    start, end = result["value"]["start"], result["value"]["end"]
+    assert text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le") == "Kota Dumai"
+    config = ET.parse(tmp_path / "tasks.json.config.xml").getroot()
+    assert "LOC" in {label.get("value") for label in config.iter("Label")}
+
+
+def test_hf_writes_its_labels_file_beside(tmp_path):
+    out = tmp_path / "data.jsonl"
+    assert export_emoji(tmp_path, "--format", "hf", "-o", str(out)) == 0
+    labels = json.loads((tmp_path / "data.jsonl.labels.json").read_text())
+    (row,) = lines(out)
+    assert [labels["ner_tags"][tag] for tag in row["ner_tags"]][-3:] == ["B-LOC", "I-LOC", "O"]
+    assert labels["_features"]["ner_tags"]["feature"]["names"] == labels["ner_tags"]
+
+
+def test_brat_writes_a_folder_and_replaces_only_its_own(tmp_path, capsys):
+    out = tmp_path / "brat"
+    assert export_emoji(tmp_path, "--format", "brat", "-o", str(out)) == 0
+    names = sorted(path.name for path in out.iterdir())
+    assert names == ["a1.ann", "a1.txt", "annotation.conf", "visual.conf"]
+    assert "T1\tLOC " in (out / "a1.ann").read_text(encoding="utf-8")
+    # Again over its own folder: replaced.
+    assert (
+        main(
+            [
+                "export",
+                "--corpus",
+                str(tmp_path / "corpus"),
+                "--store",
+                str(tmp_path / "s"),
+                "--annotator",
+                "alice",
+                "--format",
+                "brat",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "export",
+                "--corpus",
+                str(tmp_path / "corpus"),
+                "--store",
+                str(tmp_path / "s"),
+                "--annotator",
+                "alice",
+                "--format",
+                "brat",
+                "-o",
+                str(other),
+            ]
+        )
+        == 1
+    )
+    assert "is not a folder an export wrote" in capsys.readouterr().err
+    assert (other / "keep.txt").read_text() == "mine"
+    assert (
+        main(
+            [
+                "export",
+                "--corpus",
+                str(tmp_path / "corpus"),
+                "--store",
+                str(tmp_path / "s"),
+                "--annotator",
+                "alice",
+                "--format",
+                "brat",
+                "-o",
+                "-",
+            ]
+        )
+        == 1
+    )
+    assert "writes a folder of files" in capsys.readouterr().err
+
+
+def test_spacy_cats_holds_one_group(tmp_path, corpus, store):
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    out = tmp_path / "x.spacy"
+    assert (
+        export(
+            store, "--annotator", "alice", "--format", "spacy", "--cats", "activity", "-o", str(out)
+        )
+        == 0
+    )
+    docs = list(DocBin().from_disk(out).get_docs(Vocab()))
+    assert docs and all(
+        set(doc.cats) == {c for c in doc.cats if c.startswith("activity:")} for doc in docs
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--format", "jsonl", "--offsets", "utf16"],
+            "--offsets utf16 is for --format doccano or labelstudio",
+        ),
+        (
+            ["--format", "jsonl", "--doccano-shape", "entities"],
+            "--doccano-shape entities is for --format doccano",
+        ),
+        (
+            ["--format", "doccano", "--as-predictions"],
+            "--as-predictions is for --format labelstudio",
+        ),
+        (["--format", "jsonl", "--cats", "themes"], "--cats is for --format spacy"),
+        (["--format", "spacy", "--cats", "mood"], "--cats 'mood': no such document label group"),
+    ],
+)
+def test_a_formats_option_with_another_format_is_refused(store, capsys, args, message):
+    assert export(store, "--annotator", "alice", *args) == 2
+    assert message in capsys.readouterr().err

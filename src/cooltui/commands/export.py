@@ -160,7 +160,13 @@ def run(args: argparse.Namespace) -> int:
         # Before the slow part, so that a split onto a FIFO or a device is refused at once and
         # what killed exports left is gone before this one needs the room.
         parts = part_paths(output, fmt.extension).values() if split else ()
-        for removed in remove_stale([output, *parts], started):
+        outputs = [output, *parts]
+        stale = (
+            remove_stale([], started, folders=outputs)
+            if fmt.folder
+            else (remove_stale(outputs, started))
+        )
+        for removed in stale:
             warn(str(removed))
     _check_format_options(args, scheme)
     options = ExportOptions(

@@ -35,6 +35,8 @@ _HASH_RANGE = 1 << 64
 
 TEMP_SUFFIX = ".tmp"
 WORKERS_SUFFIX = ".parts"
+FOLDER_SUFFIX = ".tmpdir"
+"""A folder format's output while it is written (AtomicFolder)."""
 _RANDOM = "[a-z0-9_]{8}"
 """What tempfile puts in the names it makes."""
 _DESCRIPTORS = re.compile(r"/proc/(?:self|\d+)(?:/task/\d+)?/fd\Z")
@@ -267,7 +269,9 @@ class AtomicFolder:
             )
         prefix = f".{target.name}.{os.getpid()}."
         try:
-            self.path = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=TEMP_SUFFIX))
+            self.path = Path(
+                tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=FOLDER_SUFFIX)
+            )
         except (FileNotFoundError, NotADirectoryError):
             raise ExportError(
                 f"{target.parent}: no such folder; create it or choose another -o"
@@ -278,6 +282,9 @@ class AtomicFolder:
                 "another -o"
             ) from None
         self.path.chmod(0o777 & ~_umask())
+        # Locked while it is written, as a temporary file is: remove_stale leaves it alone.
+        self._handle = os.open(self.path, os.O_RDONLY)
+        _lock(self._handle)
 
     def commit(self) -> None:
         for entry in self.path.iterdir():
@@ -290,11 +297,14 @@ class AtomicFolder:
             self.target.rename(old)
         self.path.rename(self.target)
         _fsync_folder(self.target.parent)
+        os.close(self._handle)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.close(self._handle)
 
 
 def _replaceable_folder(path: Path) -> bool:
@@ -408,7 +418,9 @@ class Removed:
         )
 
 
-def remove_stale(outputs: Iterable[Path], since: float) -> list[Removed]:
+def remove_stale(
+    outputs: Iterable[Path], since: float, *, folders: Iterable[Path] = ()
+) -> list[Removed]:
     """Remove the temporary files and worker folders that killed exports to `outputs` left.
 
     Only what is unmistakably ours goes: a name made by AtomicFile or workers_folder for one of
@@ -416,6 +428,8 @@ def remove_stale(outputs: Iterable[Path], since: float) -> list[Removed]:
     running export began), whose pid is not a live process and whose lock nobody holds; or a
     name an earlier cooltui made without a pid, untouched for a day. A pid taken again by
     another process keeps a leftover, which is harmless; a live export's file is never removed.
+    `folders` are the outputs of a folder format, whose leftovers are folders made by
+    AtomicFolder.
     """
     if fcntl is None:  # pragma: no cover - Windows: no lock to tell a live export by
         return []
@@ -423,6 +437,9 @@ def remove_stale(outputs: Iterable[Path], since: float) -> list[Removed]:
     for output in outputs:
         target = Target.of(output)
         names.setdefault(target.scratch, set()).add(target.real.name)
+    for folder in folders:
+        real = folder.resolve()
+        names.setdefault(real.parent, set()).add(real.name)
     removed = []
     for folder, ours in names.items():
         count, size = _remove_stale_in(folder, ours, since)
@@ -434,7 +451,8 @@ def remove_stale(outputs: Iterable[Path], since: float) -> list[Removed]:
 def _remove_stale_in(folder: Path, outputs: set[str], since: float) -> tuple[int, int]:
     """Remove the leftovers of `outputs` in `folder`: how many, and their bytes."""
     names = "|".join(re.escape(name) for name in sorted(outputs))
-    named = re.compile(rf"\.(?:{names})\.(\d+)\.{_RANDOM}({TEMP_SUFFIX}|{WORKERS_SUFFIX})\Z")
+    suffixes = "|".join(map(re.escape, (TEMP_SUFFIX, WORKERS_SUFFIX, FOLDER_SUFFIX)))
+    named = re.compile(rf"\.(?:{names})\.(\d+)\.{_RANDOM}({suffixes})\Z")
     unnamed = re.compile(rf"\.(?:{names})\.{_RANDOM}({TEMP_SUFFIX})?\Z")
     count = size = 0
     try:
@@ -443,7 +461,7 @@ def _remove_stale_in(folder: Path, outputs: set[str], since: float) -> tuple[int
         return 0, 0
     for entry in entries:
         if match := named.match(entry.name):
-            gone = _remove_dead(entry, int(match[1]), match[2] == WORKERS_SUFFIX, since)
+            gone = _remove_dead(entry, int(match[1]), match[2] != TEMP_SUFFIX, since)
         elif match := unnamed.match(entry.name):
             gone = _remove_unnamed(entry, match[1] is None, since - _UNNAMED_AGE)
         else:
