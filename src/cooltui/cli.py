@@ -22,7 +22,13 @@ from cooltui import __version__
 from cooltui.errors import CoolError, UsageError, warn
 from cooltui.options import add_common_options, settings_from
 
-COMMANDS = {"list": "listing", "export": "export", "store": "store", "suggest": "suggest"}
+COMMANDS = {
+    "list": "listing",
+    "export": "export",
+    "import": "imports",
+    "store": "store",
+    "suggest": "suggest",
+}
 """Each command's name, and its module in cooltui.commands."""
 DEBUG_ENV = "COOLTUI_DEBUG"
 

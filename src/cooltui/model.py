@@ -130,7 +130,9 @@ class Annotation:
     rejected keeps the suggestions the annotator turned down so they do not come back; review
     keeps the spans that could not be found again after the article's text changed
     (previous_text_sha is the text they were made on), and status_before_review the status the
-    article had then: it comes back when the last of them is resolved.
+    article had then: it comes back when the last of them is resolved. suggested and
+    suggested_labels hold what `cooltui import --as-suggestions` brought in (another tool's or a
+    model's predictions): offered like the rules' suggestions, never part of the work itself.
     """
 
     article_id: str
@@ -146,6 +148,8 @@ class Annotation:
     review: tuple[Span, ...] = ()
     previous_text_sha: str | None = None
     status_before_review: Status | None = None
+    suggested: tuple[Span, ...] = ()
+    suggested_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, article_id: str, text_sha: str, now: float | None = None) -> Self:
@@ -184,6 +188,12 @@ class Annotation:
         """With `status` set; a status set by hand is kept when the review is resolved."""
         return replace(self, status=status, status_before_review=None)
 
+    def with_suggestions(
+        self, spans: Iterable[Span], labels: Mapping[str, tuple[str, ...]]
+    ) -> Self:
+        """With `spans` and `labels` as the imported suggestions, in place of any before."""
+        return replace(self, suggested=_sorted(spans), suggested_labels=dict(labels))
+
     def reject(self, suggestion: Span) -> Self:
         if any(s.key == suggestion.key for s in self.rejected):
             return self
@@ -204,6 +214,8 @@ class Annotation:
             and self.status is Status.TODO
             and not self.rejected
             and not self.review
+            and not self.suggested
+            and not any(self.suggested_labels.values())
         )
 
     # The stored form: plain JSON types only.
@@ -226,6 +238,16 @@ class Annotation:
             "status_before_review": (
                 self.status_before_review.value if self.status_before_review else None
             ),
+            **self._suggestions_dict(),
+        }
+
+    def _suggestions_dict(self) -> dict[str, Any]:
+        # Only when there are any: most records never hold imported suggestions.
+        if not self.suggested and not self.suggested_labels:
+            return {}
+        return {
+            "suggested": [s.to_dict() for s in self.suggested],
+            "suggested_labels": {g: list(v) for g, v in self.suggested_labels.items()},
         }
 
     @classmethod
@@ -239,12 +261,10 @@ class Annotation:
             raise RecordError(f"record lacks {error}") from None
         if not isinstance(article_id, str) or not isinstance(text_sha, str):
             raise RecordError("record id or text_sha is not a string")
-        labels = data.get("doc_labels", {})
-        if not isinstance(labels, Mapping) or not all(
-            isinstance(values, list) and all(isinstance(v, str) for v in values)
-            for values in labels.values()
-        ):
-            raise RecordError(f"record {article_id!r}: doc_labels is not a map of lists")
+        labels = _labels_from(data.get("doc_labels", {}), article_id, "doc_labels")
+        suggested_labels = _labels_from(
+            data.get("suggested_labels", {}), article_id, "suggested_labels"
+        )
         status = _status(data.get("status", Status.TODO), article_id)
         before_review = data.get("status_before_review")
         if before_review is not None:
@@ -263,7 +283,7 @@ class Annotation:
             article_id=article_id,
             text_sha=text_sha,
             spans=_spans_from(data.get("spans", []), "spans"),
-            doc_labels={group: tuple(values) for group, values in labels.items()},
+            doc_labels=labels,
             note=note,
             status=status,
             created=created,
@@ -273,7 +293,18 @@ class Annotation:
             review=_spans_from(data.get("review", []), "review"),
             previous_text_sha=previous,
             status_before_review=before_review,
+            suggested=_spans_from(data.get("suggested", []), "suggested"),
+            suggested_labels=suggested_labels,
         )
+
+
+def _labels_from(labels: Any, article_id: str, what: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(labels, Mapping) or not all(
+        isinstance(values, list) and all(isinstance(v, str) for v in values)
+        for values in labels.values()
+    ):
+        raise RecordError(f"record {article_id!r}: {what} is not a map of lists")
+    return {group: tuple(values) for group, values in labels.items()}
 
 
 def _status(value: Any, article_id: str) -> Status:

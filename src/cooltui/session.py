@@ -461,9 +461,13 @@ class Session:
             return
         from cooltui.suggest import Dateline  # the rules' import waits for the first article
 
-        self.suggestions = self.suggester.suggest(
+        found = self.suggester.suggest(
             article.text, self.tokens, dateline=Dateline(article.outlet, article.place)
         )
+        imported = self.annotation
+        if imported is not None:
+            found = found.with_imported(imported.suggested, imported.suggested_labels)
+        self.suggestions = found
         self._offer = Offer(self.suggestions.spans)
 
     def offered(self) -> tuple[Span, ...]:

@@ -14,6 +14,8 @@ from cooltui.scheme import Scheme, load_scheme
 from cooltui.store import StoreError, check_annotator
 
 DEFAULT_STORE = Path("annotations")
+IMPORTED_TEXTS = "texts"
+"""The folder of the store that holds texts `cooltui import` kept (cooltui.imports.core)."""
 ANNOTATOR_ENV = "COOLTUI_ANNOTATOR"
 _SHOWN_PROBLEMS = 20
 
@@ -54,9 +56,10 @@ class Settings:
             # Checked here, so that every command refuses a --scheme it cannot read, also those
             # that never use it (a typo would otherwise pass unnoticed until the next export).
             load_scheme(scheme)
+        store_dir = store or DEFAULT_STORE
         return cls(
-            corpus_paths=tuple(corpus or default_corpus_paths()),
-            store_dir=store or DEFAULT_STORE,
+            corpus_paths=_with_imported_texts(corpus or default_corpus_paths(), store_dir),
+            store_dir=store_dir,
             annotator=name,
             scheme_path=scheme,
             max_article_mb=max_article_mb or MAX_ARTICLE_MB,
@@ -101,6 +104,15 @@ class _ProgressLine:
     def clear(self) -> None:
         if self.shown:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+
+
+def _with_imported_texts(paths: list[Path], store_dir: Path) -> tuple[Path, ...]:
+    """`paths`, and the store's folder of texts that `cooltui import` brought in and the corpus
+    lacked, when it has one: annotations of them are shown and exported like any other."""
+    texts = store_dir / IMPORTED_TEXTS
+    if texts.is_dir() and not any(path.resolve() == texts.resolve() for path in paths):
+        return (*paths, texts)
+    return tuple(paths)
 
 
 def report_problems(corpus: Corpus) -> None:

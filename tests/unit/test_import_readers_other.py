@@ -185,7 +185,7 @@ def test_spacy_reads_back_what_the_export_wrote(tmp_path, corpus, scheme):
         assert [(s.start, s.end, s.label) for s in record.spans] == SPANS[record.id]
         assert all(s.text == record.text[s.start : s.end] for s in record.spans)
         assert set(record.labels) == expected_labels(record.id)
-        assert (record.annotator, record.done) == ("alice", False)
+        assert (record.annotator, record.done) == ("alice", True)  # user_data["status"]
     assert records[1].meta["sources"] == ["rule:polsek", "manual", "manual"]
     assert records[0].where.endswith("out.spacy: doc 1")
 

@@ -9,13 +9,14 @@ and lie on token boundaries, so that every exporter takes them.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
 from cooltui.meta import describe
-from cooltui.model import Span
+from cooltui.model import SPAN_ORDER, Span
 from cooltui.scheme import Scheme
 from cooltui.suggest.patterns import Patterns
 from cooltui.suggest.rules import BuiltinRules, Candidate, scan
@@ -36,6 +37,31 @@ class Suggestions:
 
     spans: tuple[Span, ...]
     themes: tuple[ThemeSuggestion, ...]
+
+    def with_imported(
+        self, spans: Sequence[Span], labels: Mapping[str, Sequence[str]]
+    ) -> Suggestions:
+        """These and what `cooltui import --as-suggestions` brought in: an imported span wins
+        over a rule's that overlaps it (a model or another tool was asked on purpose), and a
+        span or a value both propose comes once."""
+        if not spans and not any(labels.values()):
+            return self
+        taken = sorted(spans, key=SPAN_ORDER)
+        kept = [s for s in self.spans if not _overlaps_any(s, taken)]
+        themes = list(self.themes)
+        known = {(theme.group, theme.value) for theme in themes}
+        for group, values in labels.items():
+            themes.extend(
+                ThemeSuggestion(group, value, ()) for value in values if (group, value) not in known
+            )
+        return Suggestions(tuple(sorted([*kept, *taken], key=SPAN_ORDER)), tuple(themes))
+
+
+def _overlaps_any(span: Span, spans: Sequence[Span]) -> bool:
+    """Whether `span` overlaps one of `spans` (sorted by start): one that starts before it ends
+    and ends after it starts."""
+    stop = bisect_right(spans, span.end - 1, key=attrgetter("start"))
+    return any(s.end > span.start for s in spans[:stop])
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+from cooltui.export.brat import CONF_MARK, split_stem
 from cooltui.imports.source import SourceError, SourceRecord, SourceSpan
 
 TEXT_SUFFIX = ".txt"
@@ -38,9 +39,6 @@ FRAGMENT_SEPARATOR = " "
 """What brat puts between a discontinuous entity's fragments in its text field."""
 
 CONF = "annotation.conf"
-COOLTUI_CONF_MARK = b"made by cooltui export"
-"""What the first line of the annotation.conf cooltui's brat export writes says
-(cooltui.export.brat.annotation_conf)."""
 
 _IGNORED_KINDS = frozenset("RENP*")
 """Relations, events, normalisations and equivalences (P: brat's old relation prefix)."""
@@ -68,16 +66,14 @@ def read(path: Path) -> Iterator[SourceRecord]:
 
 def _names(folder: Path) -> Names:
     if _made_by_cooltui(folder):
-        from cooltui.export.brat import split_stem  # the export's own naming, undone
-
-        return split_stem
+        return split_stem  # the export's own naming, undone
     return lambda stem: (stem, None)
 
 
 def _made_by_cooltui(folder: Path) -> bool:
     try:
         with (folder / CONF).open("rb") as conf:
-            return COOLTUI_CONF_MARK in conf.readline(4096)
+            return CONF_MARK.encode() in conf.readline(4096)
     except OSError:
         return False
 
