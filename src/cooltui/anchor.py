@@ -88,6 +88,7 @@ def reanchor(
     spans, lost = _carry(annotation.spans, new_text, window)
     found, still_lost = _carry(annotation.review, new_text, window)
     rejected, _ = _carry(annotation.rejected, new_text, window)
+    suggested, _ = _carry(annotation.suggested, new_text, window)
     placed = {span.key: span for span in spans}
     for span in found:
         if span.key in placed:
@@ -103,6 +104,7 @@ def reanchor(
         text_sha=new_sha,
         spans=tuple(sorted(placed.values())),
         rejected=tuple(rejected),
+        suggested=tuple(suggested),
         review=tuple(sorted(review.values())),
         previous_text_sha=annotation.text_sha,
     )

@@ -235,7 +235,9 @@ def test_labels_the_scheme_lacks_stop_the_import_before_anything_is_written(tmp_
 
 def test_a_document_label_maps_to_its_group(tmp_path):
     source = tmp_path / "data.jsonl"
-    source.write_bytes(doccano_line("Warga Dumai hadir.", [], cats=["KAMTIBMAS", "activity:SAMBANG"]))
+    source.write_bytes(
+        doccano_line("Warga Dumai hadir.", [], cats=["KAMTIBMAS", "activity:SAMBANG"])
+    )
     into = tmp_path / "into"
     assert run(str(source), store=into) == 0
     (only,) = records(into, "bob").values()
@@ -266,7 +268,12 @@ def test_crlf_and_escape_sequences_are_mapped_never_shifted(tmp_path):
     raw = "DUMAI\r\n\x1b[1mKapolres\x1b[0m Dumai hadir.\r\nAman."
     start = raw.index("Kapolres")
     source = tmp_path / "data.jsonl"
-    source.write_bytes(doccano_line(raw, [[start, start + 8, "ROLE"], [raw.index("Dumai h"), raw.index("Dumai h") + 5, "LOC"]]))
+    source.write_bytes(
+        doccano_line(
+            raw,
+            [[start, start + 8, "ROLE"], [raw.index("Dumai h"), raw.index("Dumai h") + 5, "LOC"]],
+        )
+    )
     into = tmp_path / "into"
     assert run(str(source), store=into) == 0
     (only,) = records(into, "bob").values()
@@ -299,7 +306,12 @@ def test_utf16_offsets_are_told_from_the_span_texts(tmp_path, capsys):
                         "from_name": "label",
                         "to_name": "text",
                         "type": "labels",
-                        "value": {"start": start, "end": start + 10, "text": "Kota Dumai", "labels": ["LOC"]},
+                        "value": {
+                            "start": start,
+                            "end": start + 10,
+                            "text": "Kota Dumai",
+                            "labels": ["LOC"],
+                        },
                     }
                 ]
             }
@@ -319,11 +331,22 @@ def test_a_span_whose_text_is_elsewhere_is_found_near_or_reported(tmp_path, caps
     task = lambda start, end, said: {  # noqa: E731
         "data": {"text": text},
         "annotations": [
-            {"result": [{"type": "labels", "from_name": "label", "to_name": "text", "value": {"start": start, "end": end, "text": said, "labels": ["LOC"]}}]}
+            {
+                "result": [
+                    {
+                        "type": "labels",
+                        "from_name": "label",
+                        "to_name": "text",
+                        "value": {"start": start, "end": end, "text": said, "labels": ["LOC"]},
+                    }
+                ]
+            }
         ],
     }
     source = tmp_path / "tasks.json"
-    source.write_text(json.dumps([task(8, 13, "Dumai"), task(0, 5, "Pekanbaru")]).replace(text, text, 1))
+    source.write_text(
+        json.dumps([task(8, 13, "Dumai"), task(0, 5, "Pekanbaru")]).replace(text, text, 1)
+    )
     # Two tasks on one text: the second is the same article twice.
     into = tmp_path / "into"
     assert run(str(source), store=into) == 1
@@ -396,3 +419,14 @@ def test_a_missing_file_is_named(tmp_path, capsys):
 def test_no_files_says_what_to_give(tmp_path, capsys):
     assert run(store=tmp_path / "into") == 2
     assert "give the files to import" in capsys.readouterr().err
+
+
+def test_a_record_made_on_an_earlier_text_is_not_mixed_with_the_import(tmp_path, corpus, capsys):
+    article = next(iter(corpus))
+    into = tmp_path / "into"
+    make_store(into, "bob", [Annotation(article.id, "an-earlier-text-sha", note="old")])
+    source = tmp_path / "data.jsonl"
+    source.write_bytes(doccano_line(article.text, [[0, 5, "LOC"]]))
+    assert run(str(source), "--as-suggestions", store=into) == 1
+    assert "annotated in this store on an earlier text of the article" in capsys.readouterr().err
+    assert records(into, "bob")[article.id].suggested == ()

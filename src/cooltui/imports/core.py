@@ -12,6 +12,7 @@ annotator's store, and logs what each replaced, for `cooltui import --undo`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
@@ -37,7 +38,7 @@ from cooltui.offsets import OffsetMap, Utf16Offsets, detect_units, normalised_wi
 from cooltui.scheme import Scheme
 from cooltui.settings import IMPORTED_TEXTS
 from cooltui.store import Store
-from cooltui.store.files import atomic_write
+from cooltui.store.files import fsync_dir
 from cooltui.text import normalise, printable, truncate
 
 LOG_FOLDER = "imports"
@@ -70,6 +71,7 @@ class Kind(StrEnum):
     TEXT = "text"
     OVERLAP = "overlap"
     SINGLE = "single"
+    STALE = "stale"
     EMPTY = "empty"
 
 
@@ -83,6 +85,8 @@ _HEADINGS = {
     Kind.TEXT: "span text not found at its offsets nor near them",
     Kind.OVERLAP: "overlapping spans, which the scheme does not allow (allow_overlap)",
     Kind.SINGLE: "several values for a single-choice group",
+    Kind.STALE: "annotated in this store on an earlier text of the article: open it in cooltui "
+    "(which re-anchors it to the text as it is), then import again",
     Kind.EMPTY: "empty text",
 }
 
@@ -525,6 +529,11 @@ class _Importer:
         values: dict[str, tuple[str, ...]],
     ) -> Annotation | None:
         existing = self.store.get(article_id)
+        if existing is not None and existing.text_sha != sha:
+            # Its offsets are the earlier text's, the import's this text's: one record cannot
+            # hold both.
+            self._leave_out(Kind.STALE, record.where, article_id)
+            return None
         if self.options.as_suggestions:
             base = existing or Annotation(article_id, sha)
             made = base.with_suggestions(spans, values)
@@ -658,10 +667,9 @@ def run_import(
         report.files = [(str(path), fmt) for path, fmt in formats.items()]
         importer.labels.check()
         if spool.count:
-            texts = spool.texts()
-            if texts:
-                report.texts_file = _keep_texts(store_dir, paths[0], texts)
-                report.new_texts = len(texts)
+            if spool.text_count:
+                report.texts_file = _keep_texts(store_dir, paths[0], spool.texts())
+                report.new_texts = spool.text_count
             report.log_file = _save(store, store_dir, spool.annotations())
         report.imported = spool.count
     return report
@@ -696,12 +704,9 @@ class _Spool:
         for raw in self.file:
             yield orjson.loads(raw)
 
-    def texts(self) -> list[bytes]:
-        return (
-            [orjson.dumps(line["t"]) for line in self._lines() if line["t"] is not None]
-            if self.text_count
-            else []
-        )
+    def texts(self) -> Iterator[dict[str, Any]]:
+        if self.text_count:
+            yield from (line["t"] for line in self._lines() if line["t"] is not None)
 
     def annotations(self) -> Iterator[Annotation]:
         for line in self._lines():
@@ -712,15 +717,27 @@ def texts_folder(store_dir: Path) -> Path:
     return store_dir / IMPORTED_TEXTS
 
 
-def _keep_texts(store_dir: Path, first: Path, lines: list[bytes]) -> Path:
-    """Write the new texts as a corpus file in the store's texts folder; its name says where
-    they came from."""
+def _keep_texts(store_dir: Path, first: Path, texts: Iterable[dict[str, Any]]) -> Path:
+    """Write the new texts as a corpus file in the store's texts folder, streamed; its name
+    says where they came from, and its hash what they are."""
     folder = texts_folder(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    data = b"\n".join(lines) + b"\n"
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in first.stem)[:40] or "import"
-    path = folder / f"{stem}-{text_sha(data.decode())[:8]}.jsonl"
-    atomic_write(path, data)
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".texts-", delete=False) as file:
+        try:
+            for text in texts:
+                line = orjson.dumps(text, option=orjson.OPT_APPEND_NEWLINE)
+                digest.update(line)
+                file.write(line)
+            file.flush()
+            os.fsync(file.fileno())
+            path = folder / f"{stem}-{digest.hexdigest()[:8]}.jsonl"
+            Path(file.name).replace(path)
+        except BaseException:
+            Path(file.name).unlink(missing_ok=True)
+            raise
+    fsync_dir(folder)
     return path
 
 

@@ -36,7 +36,7 @@ def _write_durably(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename or a new file in `folder` durable (Windows cannot open a folder: skipped)."""
     if os.name == "nt":  # pragma: no cover
         return
@@ -91,4 +91,4 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, sync_dir: boo
             tmp.unlink()
         raise
     if sync_dir:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)

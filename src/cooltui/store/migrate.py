@@ -12,7 +12,7 @@ import orjson
 
 from cooltui import __version__
 from cooltui.model import Annotation, RecordError
-from cooltui.store.files import _fsync_dir, atomic_write
+from cooltui.store.files import atomic_write, fsync_dir
 from cooltui.store.layout import MANIFEST, READ_ONLY_FLAG, V0_FILE, StoreError, _corrupt
 from cooltui.store.shards import (
     DEFAULT_SHARDS,
@@ -95,10 +95,10 @@ def _migrate_0_to_1(folder: Path, annotator: str) -> None:
         table[str(len(table) + 1)] = annotation.to_dict()
     for number, table in shards.items():
         atomic_write(folder / shard_name(number), orjson.dumps({TABLE: table}), sync_dir=False)
-    _fsync_dir(folder)
+    fsync_dir(folder)
     write_manifest(folder, annotator, DEFAULT_SHARDS, schema=1)
     source.rename(folder / (V0_FILE + ".v0"))
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def _migrate_1_to_2(folder: Path, annotator: str) -> None:

@@ -12,7 +12,7 @@ import itertools
 import time
 from pathlib import Path
 
-from cooltui.store.files import _fsync_dir, atomic_write
+from cooltui.store.files import atomic_write, fsync_dir
 from cooltui.store.journal import _journal_ops
 from cooltui.store.layout import (
     _NAME,
@@ -62,7 +62,7 @@ def _move_aside(path: Path, stamp: str) -> Path:
         target = path.with_name(f"{path.name}.corrupt-{stamp}" + (f"-{n}" if n > 1 else ""))
         if not target.exists():
             path.rename(target)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             return target
     raise AssertionError("unreachable")
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cooltui.store.files import _fsync_dir, _write_durably, atomic_write
+from cooltui.store.files import _write_durably, atomic_write, fsync_dir
 from cooltui.store.journal import _History
 from cooltui.store.layout import HISTORY, StoreError
 from cooltui.store.shards import ShardStorage
@@ -78,7 +78,7 @@ class _JournalFile:
             existed = self.path.exists()
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             if not existed:
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
         return self._fd
 
     def trim(self) -> None:
@@ -303,7 +303,7 @@ class _Writer:
         for _, storage, data, _ in job.shards:
             atomic_write(storage.path, data, backup=True, sync_dir=False)
         if job.shards:
-            _fsync_dir(self._folder)
+            fsync_dir(self._folder)
 
     def _failed(self, job: _Job, error: Exception) -> str:
         """Put a failed job's work back (nothing is dropped) and schedule a retry; returns the

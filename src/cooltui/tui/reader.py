@@ -577,7 +577,8 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
         if suggestion is not None:
             self._say(
                 f"{mode}suggested {suggestion.label}: "
-                f"{truncate(suggestion.text, SPAN_TEXT_WIDTH, flatten=True)} (enter accepts)"
+                f"{truncate(suggestion.text, SPAN_TEXT_WIDTH, flatten=True)} "
+                f"· {printable(suggestion.source)} (enter accepts)"
             )
             return
         self._say(mode.removesuffix(" · "))
