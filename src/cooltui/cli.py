@@ -28,6 +28,7 @@ COMMANDS = {
     "import": "imports",
     "store": "store",
     "suggest": "suggest",
+    "review": "review",
 }
 """Each command's name, and its module in cooltui.commands."""
 DEBUG_ENV = "COOLTUI_DEBUG"

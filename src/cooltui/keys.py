@@ -184,6 +184,13 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("accept_suggestion", "enter", "Accept the suggestion", SUGGESTIONS),
     _command("accept_all_suggestions", "A", "Accept all", SUGGESTIONS),
     _command("toggle_suggestions", "S", "Show/hide suggestions", SUGGESTIONS),
+    _command(
+        "take_annotator",
+        "W",
+        "Review: take one annotator's whole article",
+        SUGGESTIONS,
+        priority="opens",
+    ),
     _command("toggle_list", "B", "Show/hide the list", APP),
     _command("sidebar_next_part", "i", "Sidebar: scroll to its next part", APP),
     _command("filter", "/", "Filter the list", APP, footer="filter", priority="opens"),

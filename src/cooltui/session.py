@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -100,6 +100,8 @@ class Counts:
     done: int
     total: int
     per_hour: float | None
+    disagreements: tuple[int, int] | None = None
+    """In a review: the disagreements left, of all of them."""
 
 
 class Session:
@@ -459,6 +461,12 @@ class Session:
         article = self.article
         if article is None or self.suggestions is not None:
             return
+        self.suggestions = self._suggestions_for(article)
+        self._offer = Offer(self.suggestions.spans)
+
+    def _suggestions_for(self, article: Article) -> Suggestions:
+        """What to offer on `article`: the rules' suggestions, and those imported into its
+        record (`cooltui import --as-suggestions`)."""
         from cooltui.suggest import Dateline  # the rules' import waits for the first article
 
         found = self.suggester.suggest(
@@ -467,8 +475,7 @@ class Session:
         imported = self.annotation
         if imported is not None:
             found = found.with_imported(imported.suggested, imported.suggested_labels)
-        self.suggestions = found
-        self._offer = Offer(self.suggestions.spans)
+        return found
 
     def offered(self) -> tuple[Span, ...]:
         """The suggestions on offer: shown, not rejected, not under a span already made."""
@@ -534,6 +541,20 @@ class Session:
         if not self.suggestions_shown or self.suggestions is None:
             return frozenset()
         return frozenset((theme.group, theme.value) for theme in self.suggestions.themes)
+
+    def value_marks(self) -> Mapping[tuple[str, str], str]:
+        """What to mark document label values with beside a suggestion's mark: who chose each,
+        in a review; nothing here."""
+        return {}
+
+    def reviewers(self) -> Mapping[str, str]:
+        """In a review (cooltui.team.review), the annotators reviewed and their letters; none
+        here."""
+        return {}
+
+    def take_whole(self, name: str) -> None:
+        """In a review, take one annotator's whole article; refused here."""
+        raise SessionRefused("taking an annotator's whole article is for `cooltui review`")
 
     # Counts and the list's filter
 

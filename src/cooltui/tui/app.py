@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from cooltui.corpus import Article
+from cooltui.corpus import Article, Corpus
 from cooltui.edits import (
     EditRefused,
     label_range,
@@ -85,6 +85,8 @@ REVIEW_REACH = 300
 label's key still places it (inside its paragraph)."""
 
 SessionOpener = Callable[[Callable[[SaveState], None]], Session]
+SessionFactory = Callable[..., Session]
+"""Makes the app's session from (corpus, store, suggester, **options): Session or a subclass."""
 """Opens the app's session, its store telling the given callback how saving stands."""
 
 
@@ -258,6 +260,7 @@ class CoolApp(App[None]):
             placeholder="find in the article: Enter selects, Esc closes", id="find"
         )
         self._sidebar = Sidebar(self.scheme, id="sidebar")
+        self._sidebar.letters = self.session.reviewers()
         self._sidebar_place = Column(id="sidebar-place")
         yield TopBar(id="top")
         with Row(id="main"):
@@ -358,6 +361,8 @@ class CoolApp(App[None]):
         # keys apply. Enter is the fields' only; elsewhere it accepts a suggestion.
         if action in FIELD_ACTIONS:
             return self.focused is not None and self.focused.id in ("find", "filter")
+        if action == "take_annotator" and not self.session.reviewers():
+            return False  # a review's only
         return action not in OPENERS or self.screen is self.screen_stack[0]
 
     def _focus(self, widget: Widget) -> None:
@@ -406,7 +411,9 @@ class CoolApp(App[None]):
         review = self.session.review_items()
         proposals = [item.proposed for item in review if item.proposed is not None]
         self.reader.set_spans(spans, offered, proposals)
-        self.sidebar.show(annotation, self.session.suggested_values(), offered, review)
+        self.sidebar.show(
+            annotation, self.session.suggested_values(), offered, review, self.session.value_marks()
+        )
         self.query_one(ReviewWarning).show(len(review), self.keys_shown)
         self._refresh_top()
 
@@ -419,6 +426,10 @@ class CoolApp(App[None]):
             f"{pace} this session",
             self.session.where,
         ]
+        if counts.disagreements is not None:
+            left, total = counts.disagreements
+            parts[0] = f"cooltui review · {self.store.annotator}"
+            parts.insert(2, f"{left} of {total} disagreements left")
         top = self.query_one(TopBar)
         top.set_class(self.store.read_only, "-read-only")
         if self.store.read_only:
@@ -774,6 +785,24 @@ class CoolApp(App[None]):
 
             self.push_screen(ValuePicker(self.scheme, self.annotation, suggested))
 
+    def action_take_annotator(self) -> None:
+        if self.annotation is None:
+            return
+        from cooltui.tui.pickers import AnnotatorPicker
+
+        def take(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self.session.take_whole(name)
+            except SessionRefused as error:
+                self._warn(error)
+                return
+            self._edited()
+            self.notify(Content(printable(f"took {name}'s article: u undoes it")), timeout=3)
+
+        self.push_screen(AnnotatorPicker(self.session.reviewers()), take)
+
     def on_value_picker_toggled(self, message: ValuePicker.Toggled) -> None:
         # A handler by name, not @on(ValuePicker.Toggled): the pickers are imported when used.
         from cooltui.tui.pickers import ValuePicker
@@ -974,9 +1003,15 @@ class CoolApp(App[None]):
 
 
 def build_app(
-    settings: Settings, *, read_only: bool = False, patterns: Sequence[Path] = ()
+    settings: Settings,
+    *,
+    read_only: bool = False,
+    patterns: Sequence[Path] = (),
+    corpus: Corpus | None = None,
+    make_session: SessionFactory = Session,
 ) -> CoolApp:
-    """The app on the settings' corpus, scheme and store, as `cooltui` starts it.
+    """The app on the settings' corpus (or `corpus`), scheme and store, as `cooltui` starts it;
+    `make_session` makes its session (a review's: cooltui.team.review.ReviewSession).
 
     When the annotator's store cannot be written (another cooltui holds it, a read-only file
     system, no permission), this one opens it read-only and says why.
@@ -984,7 +1019,7 @@ def build_app(
     # Made when the first article's suggestions are found, after the first paint (a bad
     # pattern file fails here all the same).
     suggester = LazySuggester(settings.load_scheme(), patterns)
-    corpus = settings.load_corpus()
+    articles = corpus if corpus is not None else settings.load_corpus()
 
     def open_session(on_state: Callable[[SaveState], None]) -> Session:
         reason = "opened with --read-only" if read_only else None
@@ -998,8 +1033,8 @@ def build_app(
             store = Store.open(
                 settings.store_dir, settings.annotator, read_only=True, on_state=on_state
             )
-        return Session(
-            corpus,
+        return make_session(
+            articles,
             store,
             suggester,
             read_only_reason=reason,
@@ -1010,9 +1045,18 @@ def build_app(
     return CoolApp(open_session)
 
 
-def run(settings: Settings, *, read_only: bool = False, patterns: Sequence[Path] = ()) -> int:
+def run(
+    settings: Settings,
+    *,
+    read_only: bool = False,
+    patterns: Sequence[Path] = (),
+    corpus: Corpus | None = None,
+    make_session: SessionFactory = Session,
+) -> int:
     """Launch the app in this terminal; the store is closed (flushed) however the app ends."""
-    app = build_app(settings, read_only=read_only, patterns=patterns)
+    app = build_app(
+        settings, read_only=read_only, patterns=patterns, corpus=corpus, make_session=make_session
+    )
     try:
         app.run()
     finally:

@@ -7,6 +7,7 @@ with their answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import events, on
@@ -240,6 +241,50 @@ class LabelPicker(ModalScreen[str | None]):
             if _matches(label.key, event):
                 event.stop()
                 self.dismiss(label.name)
+                return
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AnnotatorPicker(ModalScreen[str | None]):
+    """In a review: whose whole article to take. Their letter, or up/down and enter. Esc: None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="annotator_picker.cancel"),
+    ]
+    DEFAULT_CSS = f"AnnotatorPicker {{ {_DIALOG_CSS} }}"
+
+    def __init__(self, letters: Mapping[str, str]) -> None:
+        super().__init__()
+        self.letters = dict(letters)
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(Content.assemble((letter, "bold"), "  ", name))
+            for name, letter in self.letters.items()
+        ]
+        with Vertical():
+            yield Static(
+                Content("Take whose article? (its spans and labels replace the gold's)"),
+                classes="picker--title",
+            )
+            yield OptionList(*options, id="annotator-picker-options")
+            yield Static(
+                _hint(("↑↓", "move"), ("enter/letter", "take"), ("Esc", "cancel")),
+                classes="picker--hint",
+            )
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(list(self.letters)[event.option_index])
+
+    def on_key(self, event: events.Key) -> None:
+        for name, letter in self.letters.items():
+            if event.character == letter:
+                event.stop()
+                self.dismiss(name)
                 return
 
     def action_cancel(self) -> None:

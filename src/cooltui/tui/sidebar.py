@@ -7,7 +7,7 @@ edit, and the sidebar only re-renders the sections whose input changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import ClassVar, NamedTuple
 
@@ -30,6 +30,7 @@ from cooltui.model import Annotation, Span
 from cooltui.scheme import LabelGroup, Scheme
 from cooltui.session import ReviewItem
 from cooltui.span_groups import SpanGroups
+from cooltui.team.proposers import proposers
 from cooltui.text import printable, truncate
 
 SUGGESTED_MARK = "✦"
@@ -74,9 +75,14 @@ def one_line(text: str, limit: int = _SPAN_TEXT_MAX) -> str:
 
 
 def value_rows(
-    group: LabelGroup, chosen: Sequence[str], suggested: frozenset[tuple[str, str]]
+    group: LabelGroup,
+    chosen: Sequence[str],
+    suggested: frozenset[tuple[str, str]],
+    marks: Mapping[tuple[str, str], str] | None = None,
 ) -> list[tuple[Content, str]]:
-    """One line per value of a group: suggestion mark, [x]/( ) mark, key, name.
+    """One line per value of a group: its mark, [x]/( ) mark, key, name. The mark is the
+    value's in `marks` (in a review: the letters of the annotators who chose it), else the
+    suggestion mark for a suggested value.
 
     Values chosen but no longer in the scheme are listed too, so they can be seen and removed.
     """
@@ -84,14 +90,19 @@ def value_rows(
     key_width = max((len(v.key) for v in group.values if v.key), default=0)
     names = [(v.name, v.key) for v in group.values]
     names += [(name, None) for name in chosen if group.value(name) is None]
+    marks = marks or {}
+    mark_width = max((len(marks.get((group.name, name), "")) for name, _ in names), default=0)
     rows: list[tuple[Content, str]] = []
     for name, key in names:
         is_chosen = name in chosen
         key_part = f"{key or '':<{key_width}} " if key_width else ""
+        mark = marks.get((group.name, name)) or (
+            SUGGESTED_MARK if (group.name, name) in suggested else ""
+        )
         rows.append(
             (
                 Content.assemble(
-                    (SUGGESTED_MARK, "$text-warning") if (group.name, name) in suggested else " ",
+                    (f"{mark:<{max(mark_width, 1)}}", "$text-warning"),
                     (on_box if is_chosen else off_box, "bold" if is_chosen else ""),
                     " ",
                     (key_part, "$text-muted"),
@@ -344,6 +355,8 @@ class Sidebar(Vertical):
         """The spans grouped per label, then per text as a row shows it: an edit regroups the
         labels it touched without a walk over their spans."""
         self._article_id: str | None = None
+        self.letters: Mapping[str, str] = {}
+        """In a review: each annotator's letter, to mark what they proposed."""
         self.show(None)
 
     def compose(self) -> ComposeResult:
@@ -362,6 +375,7 @@ class Sidebar(Vertical):
         suggested: frozenset[tuple[str, str]] = frozenset(),
         suggestions: Sequence[Span] = (),
         review: Sequence[ReviewItem] = (),
+        marks: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         """Show an article's annotation (None: no article open), with the suggestions on offer
         and its spans waiting for review; cheap enough for every edit."""
@@ -379,8 +393,8 @@ class Sidebar(Vertical):
             self._regroup_from_scratch()
         for group in self.scheme.groups:
             chosen = annotation.doc_labels.get(group.name, ())
-            if self._changed(f"group:{group.name}", (chosen, suggested)):
-                self.groups[group.name].set_rows(self._group_rows(group, chosen, suggested))
+            if self._changed(f"group:{group.name}", (chosen, suggested, marks)):
+                self.groups[group.name].set_rows(self._group_rows(group, chosen, suggested, marks))
         if self._changed("note", annotation.note):
             self.note.update(self._note_content(annotation.note))
         review = tuple(review)
@@ -403,7 +417,11 @@ class Sidebar(Vertical):
         return True
 
     def _group_rows(
-        self, group: LabelGroup, chosen: Sequence[str], suggested: frozenset[tuple[str, str]]
+        self,
+        group: LabelGroup,
+        chosen: Sequence[str],
+        suggested: frozenset[tuple[str, str]],
+        marks: Mapping[tuple[str, str], str] | None,
     ) -> list[Row]:
         count = sum(1 for name in chosen if name)
         heading = Content.assemble(
@@ -415,7 +433,7 @@ class Sidebar(Vertical):
             (heading, None),
             *(
                 (content, _ValueRef(group.name, name))
-                for content, name in value_rows(group, chosen, suggested)
+                for content, name in value_rows(group, chosen, suggested, marks)
             ),
         ]
 
@@ -499,7 +517,7 @@ class Sidebar(Vertical):
         rows.extend(
             (
                 Content.assemble(
-                    f"  {SUGGESTED_MARK} ",
+                    f"  {self._proposed_by(span)} ",
                     self._label_name(span.label),
                     " ",
                     (one_line(span.text), "$text-muted"),
@@ -512,6 +530,13 @@ class Sidebar(Vertical):
             more = f"  … {len(suggestions) - SUGGESTIONS_LISTED} more in the text"
             rows.append((Content.styled(more, "dim"), None))
         return rows
+
+    def _proposed_by(self, span: Span) -> str:
+        """A suggestion's mark: in a review, the letters of the annotators who made it."""
+        names = proposers(span.source)
+        if not names or not self.letters:
+            return SUGGESTED_MARK
+        return "".join(self.letters.get(name, "?") for name in names)
 
     def show_next_part(self) -> str | None:
         """Scroll the next part (a label group, the note, the spans waiting for review, the
