@@ -473,3 +473,17 @@ def test_spacy_cats_holds_one_group(tmp_path, corpus, store):
 def test_a_formats_option_with_another_format_is_refused(store, capsys, args, message):
     assert export(store, "--annotator", "alice", *args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_spacy_cats_of_a_multi_choice_group_names_the_component_to_train(tmp_path, store, capsys):
+    out = tmp_path / "x.spacy"
+    assert (
+        export(
+            store, "--annotator", "alice", "--format", "spacy", "--cats", "themes", "-o", str(out)
+        )
+        == 0
+    )
+    assert (
+        "a multi-choice group, which spaCy trains with textcat_multilabel"
+        in capsys.readouterr().err
+    )

@@ -205,7 +205,7 @@ _FORMAT_OPTIONS = {
 
 def _check_format_options(args: argparse.Namespace, scheme: Scheme) -> None:
     """Refuse a format's option given with another format, which would be quietly ignored."""
-    from cooltui.errors import UsageError
+    from cooltui.errors import UsageError, warn
 
     for name, (flag, value, formats) in _FORMAT_OPTIONS.items():
         if getattr(args, name) == value and args.format not in formats:
@@ -213,11 +213,17 @@ def _check_format_options(args: argparse.Namespace, scheme: Scheme) -> None:
     if args.cats is not None:
         if args.format != "spacy":
             raise UsageError("--cats is for --format spacy; drop it")
-        if scheme.group(args.cats) is None:
-            groups = ", ".join(group.name for group in scheme.groups) or "none"
+        group = scheme.group(args.cats)
+        if group is None:
+            groups = ", ".join(known.name for known in scheme.groups) or "none"
             raise UsageError(
                 f"--cats {args.cats!r}: no such document label group in scheme "
                 f"{scheme.name!r} (its groups: {groups})"
+            )
+        if group.multi:
+            warn(
+                f"--cats {args.cats}: a multi-choice group, which spaCy trains with "
+                "textcat_multilabel (its single-label textcat stops at error E895)"
             )
 
 
