@@ -91,7 +91,7 @@ def value_rows(
     names = [(v.name, v.key) for v in group.values]
     names += [(name, None) for name in chosen if group.value(name) is None]
     marks = marks or {}
-    mark_width = max((len(marks.get((group.name, name), "")) for name, _ in names), default=0)
+    width = max((len(marks.get((group.name, name), "")) for name, _ in names), default=1) or 1
     rows: list[tuple[Content, str]] = []
     for name, key in names:
         is_chosen = name in chosen
@@ -102,7 +102,7 @@ def value_rows(
         rows.append(
             (
                 Content.assemble(
-                    (f"{mark:<{max(mark_width, 1)}}", "$text-warning"),
+                    (f"{mark:<{width}}", "$text-warning") if mark else " " * width,
                     (on_box if is_chosen else off_box, "bold" if is_chosen else ""),
                     " ",
                     (key_part, "$text-muted"),
