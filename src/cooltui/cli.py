@@ -26,6 +26,7 @@ COMMANDS = {
     "list": "listing",
     "export": "export",
     "import": "imports",
+    "assign": "assign",
     "store": "store",
     "suggest": "suggest",
     "review": "review",

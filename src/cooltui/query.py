@@ -8,6 +8,9 @@
     label:PER            the article has at least one span labelled PER
     themes:KAMTIBMAS     a document label group's value (a unique start of the group name will do)
     body:polsek          the article's text holds the word (or body:"a phrase"); slower: reads texts
+    assigned:me          with a project file (`cooltui assign`): the annotator's own articles, the
+                         list's default; assigned:bob bob's (several with commas), assigned:all
+                         every article
     -word  -status:done  a leading - negates any term
 
 Words match anywhere inside a word ("polis" finds "Polisi"). Text with a colon in it goes in
@@ -33,9 +36,16 @@ status:done        todo, progress, done, skipped, flagged; unfinished (todo, pro
 label:PER          has a span labelled PER
 themes:KAMTIBMAS   a document label value (group name or its start: theme:)
 body:polsek        the article text holds the word or "phrase" (slower)
+assigned:me        your articles, by the project file (cooltui assign), shown unless the
+                   filter says whose: assigned:all every article, assigned:bob bob's
 -term              not: -status:done, -label:PER, -body:hoax"""
 
-BUILTIN_FIELDS = ("status", "label", "body")
+BUILTIN_FIELDS = ("status", "label", "body", "assigned")
+
+ASSIGNED_TO_ME = "assigned:me"
+"""The list's filter when a project file gives the annotator articles, unless the filter typed
+says whose articles to show."""
+ME, ALL = "me", "all"
 
 _STATUS_NAMES: dict[str, frozenset[Status]] = {
     "todo": frozenset({Status.TODO}),
@@ -96,6 +106,8 @@ class ListRow:
     status: Status
     stale: bool = False
     place: str = ""
+    assigned: Assigned | None = None
+    """Who codes the article by the project file; None without one."""
     _folded: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -110,6 +122,17 @@ class ListRow:
             folded = _haystack(self.title, self.outlet, self.place, self.date)
             self._folded = folded
         return folded
+
+
+@dataclass(frozen=True, slots=True)
+class Assigned:
+    """Who codes an article by the project file (cooltui.team.project): `names`, casefolded,
+    and whether the list's annotator is one of them (`mine`). `mine` is None when the project
+    gives that annotator nothing (they are not in it): every article is theirs then, as without
+    a project file. One list's rows are made by one session: they agree on that."""
+
+    names: frozenset[str]
+    mine: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +229,18 @@ class _Value(_Term):
 
 
 @dataclass(frozen=True, slots=True)
+class _Assigned(_Term):
+    names: frozenset[str]
+    """Casefolded; "me" is the list's annotator."""
+
+    def test(self, row: ListRow, facts: ArticleFacts) -> bool:
+        assigned = row.assigned
+        if ME in self.names and (assigned is None or assigned.mine is not False):
+            return True  # with no assignment of their own, every article is the annotator's
+        return assigned is not None and not self.names.isdisjoint(assigned.names)
+
+
+@dataclass(frozen=True, slots=True)
 class _Body:
     negated: bool
     needle: str
@@ -221,6 +256,9 @@ class Query:
     text: str
     terms: tuple[_Term, ...] = ()
     body_terms: tuple[_Body, ...] = ()
+    says_whose: bool = False
+    """Some assigned: term says whose articles to show (assigned:all: everyone's), so the
+    list's default, assigned:me, stands aside."""
 
     @property
     def needs_body(self) -> bool:
@@ -234,8 +272,9 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        """No terms at all: every row matches."""
-        return not self.terms and not self.body_terms
+        """No terms at all: every row matches (and the list's default stands: not after
+        assigned:all, which says whose)."""
+        return not self.terms and not self.body_terms and not self.says_whose
 
     def matches(
         self, row: ListRow, facts: ArticleFacts | None, body: Callable[[], str] | None
@@ -309,6 +348,7 @@ def parse_query(text: str, groups: Collection[str] = ()) -> Query:
     """
     terms: list[_Term] = []
     body_terms: list[_Body] = []
+    says_whose = False
     position = 0
     while position < len(text):
         if text[position].isspace():
@@ -337,10 +377,33 @@ def parse_query(text: str, groups: Collection[str] = ()) -> Query:
         elif which == "body":
             if needle := fold(value):
                 body_terms.append(_Body(negated, needle))
+        elif which == "assigned":
+            says_whose = True
+            names = frozenset(n.strip().casefold() for n in value.split(",") if n.strip())
+            if ALL not in names:
+                terms.append(_Assigned(negated, names))
+            elif negated:
+                raise QueryError("-assigned:all hides every article; assigned:all shows them all")
         else:
             terms.append(_Value(negated, which, value.strip().casefold()))
     terms.sort(key=_cost)
-    return Query(text, tuple(terms), tuple(body_terms))
+    return Query(text, tuple(terms), tuple(body_terms), says_whose)
+
+
+def in_force(query: Query | None, rows: Sequence[ListRow]) -> Query | None:
+    """The filter a list of `rows` runs for `query` (None: nothing typed): assigned:me is added
+    when a project file gives the rows' annotator articles and `query` does not say whose
+    articles to show itself."""
+    if query is not None and query.says_whose:
+        return query
+    assigned = rows[0].assigned if rows else None
+    if assigned is None or assigned.mine is None:
+        return query
+    mine = _Assigned(False, frozenset({ME}))
+    if query is None:
+        return Query(ASSIGNED_TO_ME, (mine,), says_whose=True)
+    terms = tuple(sorted((mine, *query.terms), key=_cost))
+    return Query(f"{ASSIGNED_TO_ME} {query.text}", terms, query.body_terms, says_whose=True)
 
 
 def _cost(term: _Term) -> tuple[bool, bool, bool, int]:
@@ -359,4 +422,5 @@ def _example(which: str) -> str:
         "status": "status:done",
         "label": "label:PER",
         "body": "body:polsek",
+        "assigned": ASSIGNED_TO_ME,
     }.get(which, f"{which}:VALUE")

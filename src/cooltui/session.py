@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -22,9 +22,10 @@ from cooltui.edits import Offer, SpanIndex, label_range, resolve_review, toggle_
 from cooltui.errors import CoolError
 from cooltui.keys import ACTIONS, bound_keys, key_shown, split_keys
 from cooltui.model import Annotation, Span, Status
-from cooltui.query import ArticleFacts, ListRow
+from cooltui.query import ArticleFacts, Assigned, ListRow
 from cooltui.scheme import Scheme
 from cooltui.store import Store, StoreError
+from cooltui.team.project import Project, load_project, project_path
 from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
 if TYPE_CHECKING:
@@ -94,8 +95,9 @@ class Restored:
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """The header's figures: the corpus's articles done, of all of them; and the articles done
-    this session per hour of active time (None until it means something: PACE_AFTER_*)."""
+    """The header's figures: the corpus's articles done, of all of them (of the annotator's own
+    when the project file gives them articles); and the articles done this session per hour of
+    active time (None until it means something: PACE_AFTER_*)."""
 
     done: int
     total: int
@@ -139,13 +141,22 @@ class Session:
         self.new_store = new_store
         """The store was made by this session's opening: nothing was annotated here before."""
         self._position = {article.id: index for index, article in enumerate(corpus)}
+        self.project: Project | None = load_project(store.path.parent)
+        """The project file beside the stores (`cooltui assign`); None without one."""
+        self._mine = self._assignment()
+        """The articles of this corpus the project gives this annotator; None when it gives
+        them none (no project file, or they are not in it): every article is theirs then."""
+        self._counted: Collection[str] = self._position if self._mine is None else self._mine
+        """The articles the header counts and "next unfinished" walks."""
+        self._teams: dict[tuple[str, ...], Assigned] = {}
+        """The list's Assigned of each team of annotators: rows share them."""
         self.statuses: dict[str, Status] = store.statuses()
         self._done = sum(
             1
             for article_id, status in self.statuses.items()
-            if status is Status.DONE and article_id in self._position
+            if status is Status.DONE and article_id in self._counted
         )
-        """Done articles of this corpus: the store may hold records of articles of others."""
+        """Done articles counted: the store may hold records of articles of others."""
         self.stale: set[str] = {
             article_id
             for article_id, sha in store.text_shas().items()
@@ -178,8 +189,10 @@ class Session:
     # Articles and navigation
 
     def first_article(self) -> str | None:
-        """Where a session starts: the first unfinished article, else the first."""
-        first = self.corpus.articles[0].id if self.corpus.articles else None
+        """Where a session starts: the first unfinished article, else the first; of the
+        annotator's own when the project file gives them articles."""
+        counted = self._counted
+        first = next((a.id for a in self.corpus.articles if a.id in counted), None)
         return self.next_unfinished(after=None) or first
 
     def open(self, article_id: str, *, suggest: bool = True) -> Opened | None:
@@ -224,14 +237,16 @@ class Session:
 
     def next_unfinished(self, after: str | None) -> str | None:
         """The first article after `after` (wrapping around) that is not done or skipped, or
-        whose text changed since it was: opening it re-anchors its spans (unless read-only)."""
+        whose text changed since it was: opening it re-anchors its spans (unless read-only).
+        Only the annotator's own when the project file gives them articles."""
         articles = self.corpus.articles
         start = self._position[after] + 1 if after in self._position else 0
         stale = () if self.store.read_only else self.stale
         statuses = self.statuses
+        mine = self._mine
         for step in range(len(articles)):
             article_id = articles[(start + step) % len(articles)].id
-            if article_id == after:
+            if article_id == after or (mine is not None and article_id not in mine):
                 continue
             if not statuses.get(article_id, Status.TODO).finished or article_id in stale:
                 return article_id
@@ -255,6 +270,43 @@ class Session:
             date=article.date or "",
             status=self.statuses.get(article.id, Status.TODO),
             stale=article.id in self.stale,
+            # Asked here, not in _assigned: the list makes 100,000 rows at once, mostly without
+            # a project file.
+            assigned=self._assigned(article.id) if self.project is not None else None,
+        )
+
+    # The project file's assignment
+
+    def _assignment(self) -> frozenset[str] | None:
+        project, name = self.project, self.store.annotator
+        if project is None or name not in project.plan.annotators:
+            return None
+        return frozenset(i for i in project.articles_of(name) if i in self._position)
+
+    def _assigned(self, article_id: str) -> Assigned:
+        """Who codes `article_id` by the project file, for the list's assigned: terms."""
+        assert self.project is not None
+        team = self.project.articles.get(article_id, ())
+        assigned = self._teams.get(team)
+        if assigned is None:
+            mine = None if self._mine is None else self.store.annotator in team
+            assigned = Assigned(frozenset(name.casefold() for name in team), mine)
+            self._teams[team] = assigned
+        return assigned
+
+    def assignment_notice(self) -> str | None:
+        """What the app says at the start about the project file, if there is one: whose
+        articles the list shows, and how to see them all."""
+        project = self.project
+        if project is None:
+            return None
+        name, where = self.store.annotator, shown_path(project_path(self.store.path.parent))
+        if self._mine is None:
+            team = ", ".join(project.plan.annotators)
+            return f"{name} is not among the annotators of {where} ({team}): all articles shown"
+        return (
+            f"the list shows the {len(self._mine):,} articles {where} gives {name}: "
+            f"assigned:all in the filter ({_key(self.scheme, 'filter')}) shows all"
         )
 
     # Saving
@@ -450,7 +502,7 @@ class Session:
 
     def _note_status(self, article_id: str, status: Status) -> None:
         before = self.statuses.get(article_id, Status.TODO)
-        if article_id in self._position:
+        if article_id in self._counted:
             self._done += (status is Status.DONE) - (before is Status.DONE)
         self.statuses[article_id] = status
 
@@ -563,7 +615,7 @@ class Session:
         per_hour = None
         if done >= PACE_AFTER_DONE and self._active >= PACE_AFTER_SECONDS:
             per_hour = done / (self._active / 3600)
-        return Counts(self._done, len(self.corpus), per_hour)
+        return Counts(self._done, len(self._counted), per_hour)
 
     def facts(self, article_id: str) -> ArticleFacts | None:
         """What an article's annotation holds, for the filter (called from its worker thread)."""

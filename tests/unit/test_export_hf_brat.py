@@ -188,8 +188,12 @@ def test_iob2_tags_decode_back_to_the_spans(data):
 def test_labels_file_lists_the_tag_names_in_id_order_and_each_groups_values(scheme):
     labels = json.loads(labels_file(scheme))
     assert labels["ner_tags"] == label_names(scheme)
-    assert list(labels) == ["ner_tags", "themes", "activity"]
+    assert list(labels) == ["ner_tags", "themes", "activity", "_features"]
     assert labels["activity"] == [value.name for value in scheme.group("activity").values]
+    # The columns' types as datasets reads them: a multi-choice group is a list of strings.
+    features = labels["_features"]
+    assert features["ner_tags"]["feature"] == {"names": label_names(scheme), "_type": "ClassLabel"}
+    assert features["themes"]["_type"] == "Sequence" and features["activity"]["_type"] == "Value"
 
 
 def test_a_group_named_like_a_column_is_refused_before_anything_is_written():

@@ -292,6 +292,9 @@ class CoolApp(App[None]):
         if self.session.new_store:  # once: starting elsewhere must not look like lost work
             store = shown_path(self.store.path)
             self.notify(Content(printable(f"new store: {store}")), timeout=8)
+        notice = self.session.assignment_notice()
+        if notice is not None and not self.session.reviewers():  # a review's store is no one's
+            self.notify(Content(printable(notice)), timeout=8)
         first = self.session.first_article()
         if first is not None:
             self.open_article(first, suggest=False)  # the text first: see _after_first_paint

@@ -8,7 +8,8 @@ Each line is built from plain strings as Segments, so a title is never parsed as
 Filtering takes a `Query` (see cooltui.query), which `ListFilter`, the field over the list,
 parses as the user types. Title, status and annotation terms run at once; body terms read
 article texts in a thread worker, which shows matches as it finds them and is cancelled by the
-next `apply_filter`.
+next `apply_filter`. When a project file gives the annotator articles, the list shows theirs
+(assigned:me) unless the filter says whose to show (cooltui.query.in_force).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from textual.worker import get_current_worker
 
 from cooltui.errors import CoolError
 from cooltui.model import Status
-from cooltui.query import ArticleFacts, ListRow, Query, QueryError, parse_query
+from cooltui.query import ArticleFacts, ListRow, Query, QueryError, in_force, parse_query
 from cooltui.text import cells, printable, truncate
 from cooltui.tui.bindings import bindings_for
 from cooltui.tui.scrolling import KeepsScrolledLines
@@ -247,6 +248,9 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         """The id the last Highlighted message carried: a move to the same row is quiet, and
         after a filter that matched nothing the highlight goes back to it."""
         self._query: Query | None = None
+        """The filter typed."""
+        self._in_force: Query | None = None
+        """The filter in force: the one typed, and assigned:me unless it says whose articles."""
         self._facts: FactsLookup = lambda _id: None
         self._body: BodyLookup = lambda _id: ""
         self._generation = 0
@@ -318,7 +322,8 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
             self._move_to(position, center=True)
 
     def apply_filter(self, query: Query | None, facts: FactsLookup, body: BodyLookup) -> None:
-        """Show only the rows that match `query` (None or an empty query shows all).
+        """Show only the rows that match `query` (None or an empty query shows all, or the
+        annotator's own articles: see cooltui.query.in_force).
 
         Body terms run in a worker: the rows appear as they are found, and the border's
         subtitle says "searching… N/M"; the next apply_filter cancels that search.
@@ -396,7 +401,7 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         if y == 0 and not self._shown:
             if self._progress is not None:
                 message = "searching…"
-            elif self._query is not None:
+            elif self._in_force is not None:
                 message = "no articles match"
             else:
                 message = "no articles"
@@ -518,7 +523,7 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         if self._progress is not None:
             self.workers.cancel_group(self, "article-list-body")
             self._progress = None
-        query = self._query
+        query = self._in_force = in_force(self._query, self._rows)
         shown: Sequence[int]
         if query is None:
             shown = range(len(self._rows))
@@ -587,8 +592,10 @@ class ArticleList(KeepsScrolledLines, can_focus=True):
         if self._progress is not None:
             checked, of = self._progress
             self.border_subtitle = f"searching… {checked:,}/{of:,}"
-        elif self._query is not None:
-            self.border_subtitle = f"{len(self._shown):,}/{total:,}"
+        elif self._in_force is not None:
+            # Only the annotator's own articles, though nothing typed says so: "mine" says it.
+            mine = "mine " if self._in_force is not self._query else ""
+            self.border_subtitle = f"{mine}{len(self._shown):,}/{total:,}"
         else:
             self.border_subtitle = f"{total:,}"
 
