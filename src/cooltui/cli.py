@@ -27,6 +27,7 @@ COMMANDS = {
     "export": "export",
     "import": "imports",
     "assign": "assign",
+    "agree": "agree",
     "store": "store",
     "suggest": "suggest",
     "review": "review",
