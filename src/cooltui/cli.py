@@ -28,6 +28,7 @@ COMMANDS = {
     "import": "imports",
     "assign": "assign",
     "agree": "agree",
+    "check": "check",
     "store": "store",
     "suggest": "suggest",
     "review": "review",
