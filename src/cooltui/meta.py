@@ -247,8 +247,11 @@ def _parse_head(head: str, paragraph: bool) -> tuple[str | None, str | None] | N
         return None
     if len(parts) == 2:
         # The outlet is the part that reads more like one; "JAKARTA, KOMPAS": place first.
+        # Without a sign either way it comes first: a name with neither a domain nor an
+        # outlet's word is a local paper's, and local papers sign "OUTLET, PLACE" ("LANCANG
+        # KUNING, DUMAI"); national ones, which put the place first, carry one.
         first, second = (_outlet_score(part) for part in parts)
-        place, outlet = parts if second >= first else parts[::-1]
+        place, outlet = parts if second > first else parts[::-1]
         evidence = max(first, second) > 0
         if _domain(outlet) or (
             (evidence or (_is_upper_name(place) and _is_upper_name(outlet)))

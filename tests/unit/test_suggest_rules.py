@@ -194,6 +194,214 @@ def test_an_office_after_a_comma_with_a_province_is_no_name(suggester):
     assert labelled(suggester, "Kapolres Dumai, Riau, hadir.", "PER") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A speaker after a quotation or a comma, one word or more.
+        ('"Kami siap menjaga desa," kata Rosnaini.', ["Rosnaini"]),
+        ("Warga diminta tenang, ujar Tengku Amri di Bengkalis.", ["Tengku Amri"]),
+        ("Menurut Wahyuni, warga senang.", ["Wahyuni"]),
+        # A resident introduced with their age.
+        ("Seorang pedagang, Sutarmi (61), mengaku senang.", ["Sutarmi"]),
+        ("Menurut Yusran Efendi (45 tahun) patroli membantu.", ["Yusran Efendi"]),
+        # A name found once is found where a report shortens it, first or last word.
+        (
+            "Aipda Rosmalia Hutabarat hadir. Hutabarat mengatakan warga antusias.",
+            ["Rosmalia Hutabarat", "Hutabarat"],
+        ),
+        ("Iptu Rahmad Saleh hadir. Saat itu Rahmad mengajak warga.", ["Rahmad Saleh", "Rahmad"]),
+    ],
+)
+def test_names_outside_a_rank_and_an_office(suggester, text, names):
+    assert labelled(suggester, text, "PER") == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Situasi aman," ujar Kapolsek.',  # an office, not a name
+        "Dalam kata sambutannya Bupati berpesan.",  # no quotation or comma before the verb
+        "Menurut BMKG, cuaca cerah.",  # an acronym
+        "Menurut Undang-Undang Pemilu, hal itu dilarang.",  # a law
+        "Sebanyak 12 (dua belas) personel dan anggota (20) hadir.",  # counts, no names
+    ],
+)
+def test_no_name_where_nothing_introduces_one(suggester, text):
+    assert labelled(suggester, text, "PER") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ketua MUI Kampar, Tgk. H. Zulkarnaini, hadir.",
+            [("TITLE", "Tgk. H."), ("PER", "Zulkarnaini")],
+        ),
+        (
+            "Pemeriksaan oleh dr. Melati Sukma, Sp.A, berjalan lancar.",
+            [("TITLE", "dr."), ("PER", "Melati Sukma"), ("TITLE", "Sp.A")],
+        ),
+        (
+            "Tausiah Ustadzah Hj. Rukiah, S.Pd.I., M.A. menyejukkan.",
+            [("TITLE", "Ustadzah Hj."), ("PER", "Rukiah"), ("TITLE", "S.Pd.I."), ("TITLE", "M.A.")],
+        ),
+        ("Hadir Kiai Haji Ahmad Sanusi.", [("TITLE", "Kiai Haji"), ("PER", "Ahmad Sanusi")]),
+        ("Narasumber Dr Yusmar Yusuf memaparkan.", [("TITLE", "Dr"), ("PER", "Yusmar Yusuf")]),
+    ],
+)
+def test_titles_before_a_name_wherever_it_stands(suggester, text, expected):
+    assert [(label, span) for label, span in found(suggester, text) if label != "ROLE"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "H." of a title after a name is no title before the next word.
+        (
+            "Kata Aipda Joko Susilo, S.H. Menurut warga, ia ramah.",
+            [("RANK", "Aipda"), ("PER", "Joko Susilo"), ("TITLE", "S.H.")],
+        ),
+        # An address glued to its abbreviation after a name is no title.
+        (
+            "Rumah Brigpol Hendrik, Kec.Minas, dijaga.",
+            [("RANK", "Brigpol"), ("PER", "Hendrik"), ("LOC", "Kec.Minas")],
+        ),
+    ],
+)
+def test_other_abbreviations_are_no_titles(suggester, text, expected):
+    assert found(suggester, text) == expected
+
+
+def test_streets_and_venues_named_after_titled_people_are_facilities(suggester):
+    text = "Di Jl. Dr. Sutomo, Jalan KH. Ahmad Dahlan dan Masjid Haji Ahmad."
+    assert found(suggester, text) == [
+        ("FAC", "Jl. Dr. Sutomo"),
+        ("FAC", "Jalan KH. Ahmad Dahlan"),
+        ("FAC", "Masjid Haji Ahmad"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The unit of a village's officer follows its village.
+        (
+            "Bhabinkamtibmas Desa Teluk Merbau Polsek Dayun Bripka Sahrul hadir.",
+            [
+                ("ROLE", "Bhabinkamtibmas Desa Teluk Merbau Polsek Dayun"),
+                ("RANK", "Bripka"),
+                ("PER", "Sahrul"),
+            ],
+        ),
+        # Neighbourhoods keep their numbers.
+        (
+            "Ketua RT 03 Kelurahan Rintis, Amran, dan Ketua RW.02 Desa Kualu, Syahrial, hadir.",
+            [
+                ("ROLE", "Ketua RT 03 Kelurahan Rintis"),
+                ("PER", "Amran"),
+                ("ROLE", "Ketua RW.02 Desa Kualu"),
+                ("PER", "Syahrial"),
+            ],
+        ),
+        # Offices written out, and chiefs of the whole force.
+        (
+            "Direktur Reskrimum Polda Riau Kombes Pol Asep Darmawan hadir.",
+            [
+                ("ROLE", "Direktur Reskrimum Polda Riau"),
+                ("RANK", "Kombes Pol"),
+                ("PER", "Asep Darmawan"),
+            ],
+        ),
+        (
+            "Kakorlantas Polri Irjen Pol Aan Suhanan memimpin.",
+            [("ROLE", "Kakorlantas Polri"), ("RANK", "Irjen Pol"), ("PER", "Aan Suhanan")],
+        ),
+        # A body the lexicon does not know, by its acronym, with its region.
+        (
+            "Ketua PWI Riau, Zulkifli Ali, hadir.",
+            [("ROLE", "Ketua PWI Riau"), ("PER", "Zulkifli Ali")],
+        ),
+        # Commands numbered in Roman figures, a place of two words after the slash.
+        (
+            "Pangdam XII/Tanjungpura Mayjen TNI Iwan Setiawan dan Koramil 05/Kampar Kiri hadir.",
+            [
+                ("ROLE", "Pangdam XII/Tanjungpura"),
+                ("RANK", "Mayjen TNI"),
+                ("PER", "Iwan Setiawan"),
+                ("ORG", "Koramil 05/Kampar Kiri"),
+            ],
+        ),
+    ],
+)
+def test_offices_with_their_units_and_bodies(suggester, text, expected):
+    assert found(suggester, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The place is known from elsewhere in the article: the name after it is no place.
+        (
+            "Warga Kecamatan Tenayan Raya berkumpul. Camat Tenayan Raya Dedi Gusriadi membuka.",
+            [
+                ("LOC", "Kecamatan Tenayan Raya"),
+                ("ROLE", "Camat Tenayan Raya"),
+                ("PER", "Dedi Gusriadi"),
+            ],
+        ),
+        # A province, or "RI", ends the area: even one word after it is a name.
+        (
+            "Ketua KPU Sumbar Surya Efitrimen dan Ketua KPU RI Mochammad hadir.",
+            [
+                ("ROLE", "Ketua KPU Sumbar"),
+                ("PER", "Surya Efitrimen"),
+                ("ROLE", "Ketua KPU RI"),
+                ("PER", "Mochammad"),
+            ],
+        ),
+    ],
+)
+def test_an_office_running_on_into_a_name_is_cut_where_a_known_place_ends(
+    suggester, text, expected
+):
+    assert found(suggester, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # One word after a known place, with nothing to say it is a name: part of the place.
+        ("Polres Siak berjaga. Kapolsek Siak Kecil hadir.", "Kapolsek Siak Kecil"),
+        # Places' own words and directions go on a place, however known its start.
+        (
+            "Di Kecamatan Tanah Putih, Kapolsek Tanah Putih Tanjung Melawan hadir.",
+            "Kapolsek Tanah Putih Tanjung Melawan",
+        ),
+        ("Di Kabupaten Kampar, Kapolsek Kampar Kiri Hilir hadir.", "Kapolsek Kampar Kiri Hilir"),
+    ],
+)
+def test_a_place_that_goes_on_is_not_cut(suggester, text, role):
+    assert labelled(suggester, text, "ROLE") == [role]
+    assert labelled(suggester, text, "PER") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("Kapolres hadir bersama seluruh Kapolsek jajaran.", ["Kapolres"]),
+        ("Pertemuan para Bhabinkamtibmas digelar.", []),
+        ("setiap Babinsa wajib hadir", []),
+    ],
+)
+def test_an_office_after_a_quantifier_is_a_kind_of_officer_not_a_role(suggester, text, roles):
+    assert labelled(suggester, text, "ROLE") == roles
+
+
+def test_a_bare_office_in_a_headline_is_followed_by_its_verb_not_a_name(suggester):
+    text = "Bhabinkamtibmas Ajak Warga Tolak Hoaks\n\nIsi berita."
+    assert found(suggester, text) == [("ROLE", "Bhabinkamtibmas")]
+
+
 # --- ORG, LOC, FAC ------------------------------------------------------------------------------
 
 
@@ -227,6 +435,40 @@ def test_an_office_after_a_comma_with_a_province_is_no_name(suggester):
 )
 def test_places_and_organisations(suggester, text, expected):
     assert found(suggester, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Press releases glue abbreviations to the names they head.
+        (
+            "warga Desa Buatan, Kec.Koto Gasib, Kab.Siak di Jl.Sudirman, Kel.Rintis.",
+            [
+                ("LOC", "Desa Buatan"),
+                ("LOC", "Kec.Koto Gasib"),
+                ("LOC", "Kab.Siak"),
+                ("FAC", "Jl.Sudirman"),
+                ("LOC", "Kel.Rintis"),
+            ],
+        ),
+        # An area's name may start with a venue's word.
+        ("warga Kelurahan Simpang Baru hadir", [("LOC", "Kelurahan Simpang Baru")]),
+        # A police unit with its parent; written out.
+        (
+            "Humas Polres Kampar dan Satuan Lantas Polres Siak berjaga.",
+            [("ORG", "Humas Polres Kampar"), ("ORG", "Satuan Lantas Polres Siak")],
+        ),
+        ("Kodam I/Bukit Barisan bersiaga", [("ORG", "Kodam I/Bukit Barisan")]),
+        # Provinces by their short names.
+        ("Situasi di Kalbar dan NTT kondusif.", [("LOC", "Kalbar"), ("LOC", "NTT")]),
+    ],
+)
+def test_places_and_units_as_other_outlets_write_them(suggester, text, expected):
+    assert found(suggester, text) == expected
+
+
+def test_a_unit_alone_is_a_kind_of_work_not_an_organisation(suggester):
+    assert found(suggester, "Tugas Humas sibuk, bidang humas juga.") == []
 
 
 @pytest.mark.parametrize(
@@ -295,7 +537,31 @@ def test_events(suggester, text, expected):
     assert found(suggester, text) == expected
 
 
-@pytest.mark.parametrize("text", ["saat Pilkada nanti", "pemilu damai", "pesta demokrasi rakyat"])
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("jelang Pilkada Kabupaten Pelalawan 2024 nanti", "Pilkada Kabupaten Pelalawan 2024"),
+        ("sukseskan Pilgub Sumut 2024!", "Pilgub Sumut 2024"),
+        (
+            "Pemilihan Bupati dan Wakil Bupati Siak Tahun 2024 berjalan",
+            "Pemilihan Bupati dan Wakil Bupati Siak Tahun 2024",
+        ),
+        ("jelang pilwali Tanjungpinang 2024", "pilwali Tanjungpinang 2024"),
+    ],
+)
+def test_an_election_with_its_region_before_the_year(suggester, text, event):
+    assert labelled(suggester, text, "EVENT") == [event]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saat Pilkada nanti",
+        "pemilu damai",
+        "pesta demokrasi rakyat",
+        "Pilkada Pelalawan berjalan aman",  # a region, but no year
+    ],
+)
 def test_no_event_without_a_year(suggester, text):
     assert labelled(suggester, text, "EVENT") == []
 
@@ -400,10 +666,28 @@ def test_the_outlet_of_the_dateline_is_media_and_never_a_place(suggester, text, 
     assert [(s.label, s.text) for s in spans if s.label in ("MEDIA", "LOC")] == expected
 
 
+def test_an_outlet_without_a_sign_in_the_dateline_comes_first(suggester):
+    text = (
+        "LANCANG KUNING, DUMAI - Polres Dumai menggelar apel.\n\n"
+        "Berita ini lebih dulu terbit di Lancang Kuning."
+    )
+    assert [(s.label, s.text) for s in suggester.suggest(text).spans] == [
+        ("MEDIA", "LANCANG KUNING"),
+        ("LOC", "DUMAI"),
+        ("ORG", "Polres Dumai"),
+        ("MEDIA", "Lancang Kuning"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "media"),
     [
         ("dikutip dari Kompas.com kemarin", ["Kompas.com"]),
+        # An outlet named after its region is no place.
+        ("seperti dilansir Jambi Ekspres, polisi", ["Jambi Ekspres"]),
+        ("Sumber: Kaltim Post", ["Kaltim Post"]),
+        ("di depan Kantor Pos Jambi", []),
+        ("ikuti kami di Google News", []),
         ("dilansir tribunpekanbaru.com, polisi", ["tribunpekanbaru.com"]),
         ("seperti diberitakan detikcom sebelumnya", ["detikcom"]),
         ("laman www.polri.go.id memuat", []),

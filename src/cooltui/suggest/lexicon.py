@@ -49,13 +49,15 @@ TNI_CORPS = (
 POLICE_CHIEFS = (
     "Kapolri", "Wakapolri", "Kapolda", "Wakapolda", "Kapolres", "Wakapolres", "Kapolresta",
     "Wakapolresta", "Kapolrestabes", "Wakapolrestabes", "Kapolsek", "Wakapolsek",
-    "Kapolsubsektor", "Kapospol",
+    "Kapolsubsektor", "Kapospol", "Kabareskrim", "Kabaharkam", "Kabaintelkam", "Kakorlantas",
+    "Kakorbinmas", "Kadivhumas", "Kadivpropam",
 )  # fmt: skip
 """Chiefs whose unit is fused into the word: the place that follows is part of the office."""
 
 UNIT_OFFICES = (
     "Kasat", "Wakasat", "Kanit", "Panit", "Banit", "Kasi", "Kasubsi", "Kabag", "Kasubbag",
     "Kasubag", "Kabid", "Kasubbid", "Kadiv", "Kaur", "Paur", "Kasubdit", "Dir", "Wadir",
+    "Direktur", "Wakil Direktur",
 )  # fmt: skip
 """Heads of a unit: "Kanit Intelkam", fused as "Kasatbinmas", "Dirbinmas"."""
 
@@ -66,8 +68,13 @@ UNITS = (
     "Tipidter", "Tipikor", "Pidum", "Pidsus", "Turjawali", "Dikyasa", "Regident", "Gakkum",
     "Kamsel", "PPA", "Jatanras", "Resmob", "Buser", "Dalmas", "Pamobvit", "Sium", "Siwas",
     "Sikeu", "Sitipol", "SPKT", "Binops", "Identifikasi", "Inafis", "Kamneg", "Polmas",
-    "Brimob", "Perintis",
+    "Brimob", "Perintis", "Dokkes", "SDM", "TIK", "Keu", "Kum", "Labfor",
 )  # fmt: skip
+
+UNIT_HEADS = (
+    "Sat", "Satuan", "Unit", "Dit", "Direktorat", "Bid", "Bidang", "Subdit", "Subbid",
+)  # fmt: skip
+"""What a unit's name starts with: "Satbinmas", "Satuan Binmas", "Bid Humas"."""
 
 COMMUNITY_OFFICES = ("Bhabinkamtibmas", "Babinkamtibmas", "Bhabinsa", "Babinsa", "Bhabin")
 """Officers assigned to a village: the area or unit that follows is part of the office."""
@@ -88,6 +95,13 @@ CIVIL_OFFICES = (
 
 BODY_LEADERS = ("Ketua", "Wakil Ketua", "Sekretaris", "Komisioner", "Koordinator Divisi", "Kordiv")
 """Offices in a body: "Ketua PPK Kecamatan Kuala Kampar"; the body and its area belong to them."""
+
+QUANTIFIERS = (
+    "para", "seluruh", "setiap", "tiap", "tiap-tiap", "semua", "segenap", "sejumlah",
+    "beberapa", "masing-masing",
+)  # fmt: skip
+"""Words that make an office a kind of officer ("para Kapolsek", "setiap Bhabinkamtibmas"):
+no office anyone holds, so no ROLE."""
 
 ACTING = ("Ps.", "Plt.", "Pj.", "Pjs.", "Plh.", "Pgs.")
 """Acting or interim: part of the office that follows ("Ps. Kanit Intelkam")."""
@@ -136,9 +150,16 @@ AREA_HEADS = (
 )  # fmt: skip
 """Administrative areas: the head is part of the LOC ("Kecamatan Minas"), in any case."""
 
+PLACE_WORDS = (
+    "Kuala", "Teluk", "Tanjung", "Tg", "Sei", "Sungai", "Pulau", "Bagan", "Pasir", "Bukit",
+    "Air", "Batu", "Muara", "Rantau", "Lubuk", "Koto", "Simpang", "Pangkalan", "Bandar",
+    "Tanah", "Ujung", "Danau", "Gunung", "Kampung", "Pantai",
+)  # fmt: skip
+"""Words places' names are made of ("Sei Kijang", "Tanjung Melawan"), as cooltui.meta knows them."""
+
 DIRECTIONS = (
     "Timur", "Barat", "Utara", "Selatan", "Tengah", "Hulu", "Hilir", "Raya", "Baru", "Lama",
-    "Jaya", "Kota", "Darat", "Laut", "Pesisir", "Ilir", "Ulu",
+    "Jaya", "Kota", "Darat", "Laut", "Pesisir", "Ilir", "Ulu", "Kiri", "Kanan", "Seberang",
 )  # fmt: skip
 """Words that end a place name ("Dumai Timur"), kept even where a headline's words are cut."""
 
@@ -179,6 +200,10 @@ PROVINCES = (
     "Kalimantan Utara", "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat",
     "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku", "Maluku Utara", "Papua", "Papua Barat",
     "Papua Barat Daya", "Papua Tengah", "Papua Pegunungan", "Papua Selatan", "Indonesia",
+    # and the provinces' short names
+    "NAD", "Sumut", "Sumbar", "Sumsel", "Kepri", "Babel", "Jabar", "Jateng", "Jatim", "DIY",
+    "NTB", "NTT", "Kalbar", "Kalteng", "Kalsel", "Kaltim", "Kaltara", "Sulut", "Sulteng",
+    "Sulbar", "Sulsel", "Sultra", "Malut", "Pabar",
 )  # fmt: skip
 """Places known anywhere in the country: LOC wherever they stand alone."""
 
@@ -192,12 +217,23 @@ TITLES_UNDOTTED = (
 """Academic titles without full stops: titles only right after a name ("Mulian Dony SH")."""
 
 TITLES_BEFORE = (
-    "Dr.", "Dr", "dr.", "Drs.", "Dra.", "Ir.", "Prof.", "H.", "Hj.", "KH.", "KH", "K.H.",
+    "Dr.", "Dr", "dr.", "drg.", "Drs.", "Drs", "Dra.", "Ir.", "Prof.", "H.", "Hj.", "Hj", "KH.",
+    "KH", "K.H.", "K.H", "Haji", "Hajjah", "Ust.", "Ustaz", "Ustadz", "Ustazah", "Ustadzah",
+    "Kiai", "Kyai", "Syekh", "Tgk.", "Tgk", "TGH.", "TGH",
 )  # fmt: skip
-"""Titles before a name; "H." is Haji there, while "M." and other letters are initials."""
+"""Academic and religious titles before a name, with and without their full stops ("Tgk." is
+Teungku, "TGH." Tuan Guru Haji); "H." is Haji there, while "M." and other letters are
+initials."""
 
 HONORIFICS = ("Bapak", "Pak", "Ibu", "Bu", "Sdr.", "Sdri.", "Saudara", "Saudari")
 """Forms of address before a name; not part of the PER."""
+
+SPEECH_VERBS = (
+    "kata", "ujar", "ucap", "ungkap", "jelas", "terang", "tutur", "tegas", "imbuh", "tambah",
+    "sebut", "pungkas", "tutup", "lanjut", "papar", "urai", "pesan", "harap", "pinta", "ajak",
+    "akui",
+)  # fmt: skip
+"""Verbs of saying that put the speaker after them ('," kata Budi.'), in any case."""
 
 BYLINES = (
     "Penulis", "Editor", "Reporter", "Pewarta", "Wartawan", "Redaktur", "Laporan", "Liputan",
@@ -208,10 +244,17 @@ BYLINES = (
 # --- events, dates, outlets, laws ------------------------------------------------------------
 
 ELECTIONS = (
-    "Pemilihan Umum", "Pemilihan Kepala Daerah", "Pemilihan Serentak", "Pesta Demokrasi",
-    "Pemilu", "Pemilukada", "Pilkada", "Pilpres", "Pileg", "Pilgub", "Pilbup", "Pilwako",
-    "Pilwalkot", "Pilkades",
+    "Pemilihan Umum", "Pemilihan Kepala Daerah", "Pemilihan Serentak", "Pemilihan Gubernur",
+    "Pemilihan Bupati", "Pemilihan Wali Kota", "Pemilihan Walikota", "Pemilihan Presiden",
+    "Pemilihan Legislatif", "Pemilihan Anggota Legislatif", "Pemilihan Kepala Desa",
+    "Pesta Demokrasi", "Pemilu", "Pemilukada", "Pilkada", "Pilpres", "Pileg", "Pilgub",
+    "Pilbup", "Pilwako", "Pilwalkot", "Pilwali", "Pilkades",
 )  # fmt: skip
+
+ELECTED_DEPUTIES = (
+    "Wakil Gubernur", "Wakil Bupati", "Wakil Wali Kota", "Wakil Walikota", "Wakil Presiden",
+)  # fmt: skip
+"""The running mates an election names: "Pemilihan Bupati dan Wakil Bupati Siak 2024"."""
 
 ELECTION_WORDS = ("Serentak", "Damai", "Raya", "Legislatif", "Presiden", "Nasional", "Langsung")
 """Words between an election and its year, inside the EVENT ("Pemilu Damai 2024")."""
@@ -238,6 +281,10 @@ OUTLETS = (
     "RRI", "Tribratanews", "Tempo.co", "Jawa Pos", "Media Indonesia", "Suara Merdeka",
 )  # fmt: skip
 """National outlets written without a domain; matched in these spellings only."""
+
+OUTLET_ENDINGS = ("Pos", "Post", "Ekspres", "Express", "Online", "Times", "TV")
+"""Last words of outlets named after their region or a word ("Kaltim Post", "Jambi Ekspres"),
+the capitalised words before them the rest of the name ("News" ends "Google News" too)."""
 
 OUTLET_SERIES = ("Tribun",)
 """Outlets with regional editions: "Tribun Pekanbaru", "Tribun Timur"."""
@@ -272,6 +319,8 @@ FUNCTION_WORDS = (
     "menjelang", "pasca", "usai", "sebelum", "selama", "hingga", "sampai", "sekira", "sekitar",
     "pukul", "pkl", "wib", "wita", "wit", "editor", "penulis", "reporter", "foto", "sumber",
     "baca", "juga", "the", "of", "acara", "rapat", "apel", "patroli", "sosialisasi", "dialog",
+    "selain", "namun", "sementara", "kemudian", "adapun", "sedangkan", "setelah", "selanjutnya",
+    "karena", "ia", "dia", "mereka",
 )  # fmt: skip
 """Capitalised in headlines and at sentence starts, never part of a name or place."""
 

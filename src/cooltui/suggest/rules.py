@@ -45,6 +45,9 @@ _GAP = r"[^\S\n]+"
 """Blanks within a line: a name, place or date never runs over a line break."""
 _OFF = r"(?![\w'’]|-(?!(?<=[A-Z]{2}-)[A-Z][a-z])\w)"
 """The end of a word: no letter follows, nor a hyphen that the tokenizer would join."""
+_HEAD_OFF = rf"(?:(?<=\.)|{_OFF})"
+"""The end of a head word; a dotted one may be glued to the name it heads ("Kec.Minas", as
+press releases write them), which the tokenizer splits after its dot."""
 
 
 def _alternatives(words: Iterable[str], *, any_case: bool = False, upper: bool = True) -> str:
@@ -69,7 +72,7 @@ def _lower(words: Iterable[str]) -> frozenset[str]:
 _HYPHEN = r"-(?!(?<=[A-Z]{2}-)[A-Z][a-z])"
 _CAP = rf"[A-Z][A-Za-z0-9'’]*(?:{_HYPHEN}[A-Za-z0-9'’]+)*"
 _WORD = re.compile(_CAP)
-_PLACE_WORD = re.compile(rf"{_GAP}({_CAP})(?![\w'’-])")
+_PLACE_WORD = re.compile(rf"(?:{_GAP}|(?<=[./]))({_CAP})(?![\w'’-])")
 _NAME_WORD = re.compile(
     rf"{_GAP}("
     rf"[A-Z]\.(?={_GAP}[A-Z])"  # an initial: "J. Butar-Butar", "M. Aris"
@@ -77,7 +80,12 @@ _NAME_WORD = re.compile(
     rf"|[A-Z][A-Za-z'’]*(?:{_HYPHEN}[A-Za-z'’]+)*(?![\w'’-])(?!\.\w)"  # not "S" of "S.H"
     ")"
 )
-_NUMBER_WORD = re.compile(rf"{_GAP}(\d+(?:/[A-Za-z][\w-]*)?)(?![\w/-])")  # "0705/Magelang"
+# A unit's number, maybe with a slash before its place: "0705/Magelang", "I/Bukit Barisan".
+_UNIT_NUMBER = re.compile(
+    rf"{_GAP}(?:(?:\d+(?:-\d+)?|[IVX]+)(?P<slash>/)(?=[A-Z])|\d+(?:-\d+)?(?![\w/-]))"
+)
+_RT_NUMBER = re.compile(r"[^\S\n]*\.?[^\S\n]*\d{1,3}(?:/(?:RW|rw)\.?[^\S\n]*\d{1,3})?(?![\w/-])")
+"""The number of a neighbourhood: "RT 05", "RT.03/RW.02"."""
 
 _STOPS = lx.lower_set(
     lx.FUNCTION_WORDS,
@@ -106,6 +114,9 @@ _STOPS = lx.lower_set(
     lx.TITLES_BEFORE,
     lx.HONORIFICS,
     lx.ELECTIONS,
+    lx.LAWS,
+    lx.SPEECH_VERBS,  # "Menurut Yusran (45)": a sentence's first word, not the name's
+    ("menurut",),
 )
 """Words that end a run of capitalised words: they start something else."""
 _STRONG_STOPS = _STOPS - lx.lower_set(lx.FUNCTION_WORDS, lx.DAYS, lx.ELECTIONS)
@@ -125,12 +136,16 @@ _FACILITY_STOPS = _STOPS - lx.lower_set(
     lx.RANK_PHRASES,
 )
 """A building's name may hold a unit, an area or a person's rank ("Jalan Jenderal Sudirman")."""
+_AREA_STOPS = _STOPS - lx.lower_set(lx.VENUE_HEADS)
+"""An area's name may hold a venue's word: "Desa Pasar Baru", "Kelurahan Simpang Baru"."""
 _DIRECTIONS = frozenset(lx.DIRECTIONS)
 _VERB = re.compile(r"[a-z]{5,}kan")
 """Long words in -kan are verbs ("Laksanakan", "Gulirkan"); "Tarakan" is short enough to pass."""
 _PROVINCE_NAMES = frozenset(lx.PROVINCES)
 
-_TITLE_DOTTED = r"[A-Z][a-z]{0,2}\.(?:[A-Z][A-Za-z]{0,3}\.)*[A-Z][A-Za-z]{0,4}\.?(?!\w)"
+# A degree starts with the letter of its level ("S.H.", "M.Si", "A.Md") or a doctor's ("Ph.D",
+# "Sp.PD"): "Kec.Minas" and "Kab.Siak" after a name are addresses, not titles.
+_TITLE_DOTTED = r"(?:[A-Z]|Ph|Sp)\.(?:[A-Z][A-Za-z]{0,3}\.)*[A-Z][A-Za-z]{0,4}\.?(?!\w)"
 # An undotted title may carry a stray full stop before the next title's comma ("SIK., SH").
 _TITLE = (
     rf"(?:{_TITLE_DOTTED}|{_alternatives(lx.TITLES_UNDOTTED, upper=False)}"
@@ -138,10 +153,11 @@ _TITLE = (
 )
 _TITLE_STEP = re.compile(rf"([^\S\n]*,)?[^\S\n]*({_TITLE})")
 _TITLE_DOTTED_AT = re.compile(_TITLE_DOTTED)
-_DOTTED_TITLE_SCAN = re.compile(r"[A-Z][a-z]{0,2}\.[A-Z]")  # starts with [A-Z]: a fast scan
+_DOTTED_TITLE_SCAN = re.compile(r"[A-Z][a-z]?\.[A-Z]")  # starts with [A-Z]: a fast scan
 _NAME_END_BEFORE = re.compile(r"[a-z](?:,?[^\S\n]+|,)$")  # "Pandita, " before "S.Pd"
-_BEFORE_NAME = r"(?:(?:Dr|dr|Drs|Dra|Ir|Prof|Hj|KH|K\.H|Ust|drg)\.|(?:Dr|KH|Drs|K\.H)(?![\w.])|H\.)"
-_TITLES_BEFORE = re.compile(rf"{_GAP}({_BEFORE_NAME}(?:{_GAP}{_BEFORE_NAME})*)(?={_GAP}[A-Z])")
+_BEFORE_NAME = rf"{_alternatives(lx.TITLES_BEFORE, upper=False)}(?![\w.])"
+# Optional blanks first: a person() call starts after a rank, or at the titles themselves.
+_TITLES_BEFORE = re.compile(rf"(?:{_GAP})?({_BEFORE_NAME}(?:{_GAP}{_BEFORE_NAME})*)(?={_GAP}[A-Z])")
 _TITLES_BEFORE_END = re.compile(rf"(?<![\w.])({_BEFORE_NAME}(?:{_GAP}{_BEFORE_NAME})*){_GAP}$")
 _LAST_NAME_WORD = re.compile(r"(?<![^\s])([A-Z][A-Za-z'’-]*|[A-Z]\.)$")
 _BLANKS_BEFORE = re.compile(rf"{_GAP}$")
@@ -167,31 +183,45 @@ _ROLE = re.compile(
     rf"){_OFF}"
 )
 _UNIT_AFTER = re.compile(rf"{_GAP}({_UNIT_FUSED}){_OFF}")
-_NEEDS_UNIT = frozenset({"Dir", "DIR", "Wadir", "WADIR"})
+_NEEDS_UNIT = frozenset(
+    form
+    for office in ("Dir", "Wadir", "Direktur", "Wakil Direktur")
+    for form in (office, office.upper())
+)
+"""Offices that are words of their own without a unit after them ("Direktur" of a company)."""
 
 _BODIES = (*lx.ELECTION_BODIES, *lx.OTHER_BODIES, "RT", "RW")
-_BODY_AFTER = re.compile(rf"{_GAP}(?P<body>{_alternatives(_BODIES)}){_OFF}")
+# A body the lexicon does not know is named by its acronym: "Ketua PWI", "Ketua DPD KNPI".
+_BODY_AFTER = re.compile(
+    rf"{_GAP}(?P<body>{_alternatives(_BODIES)}|[A-Z]{{2,6}}(?:{_GAP}[A-Z]{{2,6}})?){_OFF}"
+)
 _REGIONAL = frozenset(lx.REGIONAL_BODIES) | {body.upper() for body in lx.REGIONAL_BODIES}
+_NEIGHBOURHOODS = frozenset({"RT", "RW"})
+_NATIONAL = frozenset(lx.ELECTION_BODIES + lx.OTHER_BODIES) - _REGIONAL
+"""Bodies a place name alone cannot follow; a body known by its acronym only, a regional
+one and a neighbourhood can ("Bawaslu Riau", "Ketua PWI Riau", "Ketua RT 03 Rintis")."""
+_QUANTIFIED = re.compile(rf"(?<![\w-]){_alternatives(lx.QUANTIFIERS, any_case=True)}{_GAP}$")
 _JURISDICTION = re.compile(
-    rf"{_GAP}(?:(?P<area>{_alternatives(lx.AREA_HEADS, any_case=True)})"
-    rf"|(?P<police>{_alternatives(lx.POLICE_UNITS[1:], any_case=True)})"
+    rf"{_GAP}(?:(?P<area>{_alternatives(lx.AREA_HEADS, any_case=True)}){_HEAD_OFF}"
+    rf"|(?:(?P<police>{_alternatives(lx.POLICE_UNITS[1:], any_case=True)})"
     rf"|(?P<military>{_alternatives(lx.MILITARY_UNITS)})"
-    rf"|(?P<body>{_alternatives(lx.ELECTION_BODIES)})){_OFF}"
+    rf"|(?P<body>{_alternatives(lx.ELECTION_BODIES)})){_OFF})"
 )
 
 _ORG = re.compile(
     rf"(?:(?P<polri>Polri|POLRI|Mabes{_GAP}Polri|MABES{_GAP}POLRI)"
     rf"|(?P<police>{_alternatives(lx.POLICE_UNITS[1:], any_case=True)})"
     rf"|(?P<formal>{_alternatives(lx.POLICE_FORMAL)})(?:[^\S\n]*\([A-Za-z]+\))?"
-    rf"|(?P<unit>(?:Sat|SAT|Unit|UNIT|Dit|DIT|Bid|BID)[^\S\n]?{_UNIT_FUSED})"
+    rf"|(?P<unit>{_alternatives(lx.UNIT_HEADS)}[^\S\n]?{_UNIT_FUSED}|(?P<bare>{_UNIT_FUSED}))"
     rf"|(?P<military>{_alternatives(lx.MILITARY_UNITS)})"
     rf"|(?P<body>{_alternatives((*lx.ELECTION_BODIES, *lx.OTHER_BODIES))})"
     rf"|(?P<named>{_alternatives(lx.NAMED_ORG_HEADS)})"
     rf"){_OFF}"
 )
+_POLRI_AFTER = re.compile(rf"{_GAP}(?:Polri|POLRI){_OFF}")
 _POLICE_AFTER = re.compile(rf"{_GAP}({_alternatives(lx.POLICE_UNITS[1:], any_case=True)}){_OFF}")
 
-_AREA = re.compile(rf"{_alternatives(lx.AREA_HEADS, any_case=True)}(?!\w)")
+_AREA = re.compile(rf"{_alternatives(lx.AREA_HEADS, any_case=True)}{_HEAD_OFF}")
 _PROVINCE = re.compile(rf"{_alternatives(lx.PROVINCES, upper=False)}{_OFF}")
 
 _FACILITY = re.compile(
@@ -200,23 +230,28 @@ _FACILITY = re.compile(
     rf"|(?P<venue>{_alternatives(lx.VENUE_HEADS)})"
     rf"|(?P<eatery>{_alternatives(lx.EATERIES, any_case=True)})"
     rf"(?:{_GAP}(?P<kind>[a-z]+))?(?=[^\S\n]+[A-Z])"
-    r")(?!\w)"
+    rf"){_HEAD_OFF}"
 )
 _STREET_EXTRA = re.compile(
     rf"{_GAP}(?:(?i:km|no)\.?[^\S\n]*\d+[A-Za-z]?|\d+)(?![\w.])|[^\S\n]+-(?={_GAP}[A-Z])"
 )
 _NOT_A_KIND = frozenset({"milik", "punya", "yang", "dan", "di", "ke", "dari", "untuk", "bersama"})
 _VENUE_SUFFIX = re.compile(rf"{_alternatives(lx.VENUE_SUFFIXES, upper=False)}{_OFF}")
+_OUTLET_ENDING = re.compile(rf"{_alternatives(lx.OUTLET_ENDINGS)}{_OFF}")
 _CAPITALISED_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_CAP}{_GAP}){{1,3}}$")
 
 _YEAR = r"(?:19|20)\d\d(?:[-/](?:19|20)\d\d)?"
 """A year or a span of years ("2023-2024")."""
+_ELECTION_YEAR = rf"(?:{_GAP}(?i:tahun|th\.))?{_GAP}{_YEAR}(?!\w)"
 _ELECTION = re.compile(
     rf"{_alternatives(lx.ELECTIONS, any_case=True)}"
+    rf"(?:{_GAP}(?i:dan){_GAP}{_alternatives(lx.ELECTED_DEPUTIES, any_case=True)})?"
     r"(?:[^\S\n]*\((?i:pemilu|pilkada|pilpres|pileg)\))?"
     rf"(?P<words>(?:{_GAP}{_alternatives(lx.ELECTION_WORDS, any_case=True)})*)"
-    rf"(?P<year>(?:{_GAP}(?i:tahun|th\.))?{_GAP}{_YEAR})?(?!\w)"
+    rf"(?P<year>{_ELECTION_YEAR})?(?!\w)"
 )
+_YEAR_AT = re.compile(_ELECTION_YEAR)
+_AREA_AFTER = re.compile(rf"{_GAP}{_alternatives(lx.AREA_HEADS, any_case=True)}{_HEAD_OFF}")
 _PROGRAMME = re.compile(rf"{_alternatives(lx.PROGRAMMES, any_case=True)}{_OFF}")
 _OPERATION = re.compile(r"(?:Operasi|OPERASI)(?=[^\S\n]+[A-Z])")
 _YEAR_AFTER = re.compile(rf"{_GAP}{_YEAR}(?!\w|\.\d)")
@@ -267,9 +302,25 @@ _LAW = re.compile(
     rf"|{_alternatives(lx.NAMED_LAWS, upper=False)}){_OFF}"
 )
 
+_SAID = re.compile(rf"{_alternatives(lx.SPEECH_VERBS, any_case=True)}(?={_GAP}[A-Z])")
+_QUOTE_ENDS = frozenset(",\"”’'")
+"""What a verb of saying follows when a speaker's name comes after it."""
+_ACCORDING = re.compile(rf"(?i:menurut)({_GAP}[A-Z][\w'’-]*(?:{_GAP}[A-Z][\w'’-]*){{0,3}}),")
+# Starts with a literal, which the regex engine skips to fast; the name before is checked apart.
+_AGE = re.compile(r"\(\d{1,2}(?:[^\S\n]+(?i:tahun|thn))?\)")
+"""A person's age after the name: "Sutarmi (61)", "Yusran Efendi (45 tahun)"."""
 _HONORIFIC = re.compile(rf"{_alternatives(lx.HONORIFICS, upper=False)}(?=[^\S\n]+[A-Z])")
 _BYLINE = re.compile(rf"{_alternatives(lx.BYLINES)}[^\S\n]*:(?=[^\S\n]*[A-Z])")
 _COMMA = re.compile(r"[^\S\n]*,(?=[^\S\n]+\S)")
+_BLANKS = re.compile(r"[^\S\n]+")
+_RUN_WORD = re.compile(r"[^\s./]+")
+"""The words of a run as places are read: "05/Kampar Kiri" holds "Kampar Kiri"."""
+_NAME_WORDS_MAX = 3
+_NAME_TAIL = re.compile(rf"[A-Z][a-zA-Z'’-]+(?:{_GAP}[A-Z][a-zA-Z'’-]+){{0,{_NAME_WORDS_MAX - 1}}}")
+_NOT_NAME_WORDS = _STOPS | lx.lower_set(lx.PLACE_WORDS)
+"""Words a place's name may go on with ("Sei Kijang", "Tanjung Melawan"), never a name's."""
+_RUN_LABELS = frozenset({"ROLE", "ORG", "LOC"})
+"""Labels of runs of capitalised words that a name at their end is cut from."""
 
 _SENTENCE_ENDS = frozenset('.!?\n"“”•:;(')
 _HEADLINE_CHARS = 160
@@ -371,12 +422,22 @@ class Found:
         match = _JURISDICTION.match(self.text, pos)
         if match is not None:
             if match["military"]:
-                number = _NUMBER_WORD.match(self.text, match.end())
-                return number.end() if number else self.place(match.end())
-            end = self.place(match.end())
+                return self.numbered(match.end()) or self.place(match.end())
+            end = self.place(match.end(), stops=_AREA_STOPS if match["area"] else _STOPS)
             if end > match.end() or not match["area"]:
                 return end
         return self.place(pos) if bare else pos
+
+    def numbered(self, pos: int) -> int | None:
+        """The end of a unit's number from `pos` on, with the place its slash leads to
+        ("05/Kampar Kiri", "0301-02/Rumbai"); None if no number is there."""
+        match = _UNIT_NUMBER.match(self.text, pos)
+        if match is None:
+            return None
+        if not match["slash"]:
+            return match.end()
+        end = self.place(match.end())
+        return end if end > match.end() else None
 
     # --- people ------------------------------------------------------------------------------
 
@@ -451,6 +512,31 @@ def _introduced(expression: re.Pattern[str], rule: str) -> Family:
     return family
 
 
+def _titled_people(found: Found, pos: int) -> None:
+    """A name after titles only people bear, wherever it stands: "Dr. Yusmar", "Hj. Rukiah"."""
+    text = found.text
+    if pos and (text[pos - 1].isalnum() or text[pos - 1] in ".'’-"):
+        return  # "S.H." holds an "H." too
+    if _TITLES_BEFORE.match(text, pos) is not None:
+        found.person(pos, "rule:PER.titled")
+
+
+def _speakers(found: Found, pos: int) -> None:
+    """The name after a verb of saying that follows a quotation or a comma: '," kata Budi.'."""
+    text = found.text
+    before = text[max(0, pos - 3) : pos].rstrip()
+    match = _SAID.match(text, pos) if before[-1:] in _QUOTE_ENDS else None
+    if match is not None:
+        found.person(match.end(), "rule:PER.speaker")
+
+
+def _according_to(found: Found, pos: int) -> None:
+    """The name after "menurut" that a comma closes: "Menurut Wahyuni, warga senang"."""
+    match = _ACCORDING.match(found.text, pos)
+    if match is not None and not match[1].isupper():  # "Menurut BMKG," is no person
+        found.person(match.start(1), "rule:PER.speaker")
+
+
 def _ranks(found: Found, pos: int) -> None:
     match = _RANK.match(found.text, pos)
     if match is not None:
@@ -467,6 +553,8 @@ def _roles(found: Found, pos: int) -> None:
     named = False  # whether a name may follow the office directly
     if match["chief"] or match["civil"]:
         end = found.jurisdiction(end, bare=True)
+        if match["chief"] and (force := _POLRI_AFTER.match(text, end)):
+            end = force.end()  # "Kabareskrim Polri"
     elif match["unit"]:
         units = 0
         while units < 3 and (unit := _UNIT_AFTER.match(text, end)) is not None:
@@ -477,17 +565,24 @@ def _roles(found: Found, pos: int) -> None:
         named, end = after == end and bool(units or match["fused"]), after
     elif match["community"]:
         after = found.jurisdiction(end, bare=False)
-        named, end = after == end, after
+        # The village's officer names the station too: "Bhabinkamtibmas Desa X Polsek Y".
+        station = _POLICE_AFTER.match(text, after) if after > end else None
+        named, end = after == end, found.place(station.end()) if station else after
     elif match["military"]:
-        number = _NUMBER_WORD.match(text, end)
-        end = number.end() if number else found.place(end)
+        end = found.numbered(end) or found.place(end)
     else:  # a leader, of a body
         body = _BODY_AFTER.match(text, end)
         if body is None:
             return
-        end = found.jurisdiction(body.end(), bare=body["body"] in _REGIONAL)
+        end = body.end()
+        if body["body"] in _NEIGHBOURHOODS and (number := _RT_NUMBER.match(text, end)):
+            end = number.end()
+        end = found.jurisdiction(end, bare=body["body"] not in _NATIONAL)
+    if _QUANTIFIED.search(text, max(0, pos - 20), pos):
+        return  # "para Kapolsek", "setiap Bhabinkamtibmas": a kind of officer, no office held
     found.add(pos, end, "ROLE", "rule:ROLE")
-    if named and _NAME_WORD.match(text, end):
+    # In a headline, a bare office is followed by its verb: "Bhabinkamtibmas Imbau Warga".
+    if named and _NAME_WORD.match(text, end) and not found.is_titlecase(pos):
         found.person(end, "rule:PER.after_role")
     else:
         found.after_comma(end, "rule:PER.after_role")
@@ -500,12 +595,14 @@ def _organisations(found: Found, pos: int) -> None:
         return
     end = match.end()
     if match["police"] or match["formal"] or match["military"]:
-        number = _NUMBER_WORD.match(text, end) if match["military"] else None
-        end = number.end() if number else found.place(end)
+        number = found.numbered(end) if match["military"] else None
+        end = number or found.place(end)
     elif match["unit"]:
         parent = _POLICE_AFTER.match(text, end)
         if parent is not None:
             end = found.place(parent.end())
+        elif match["bare"]:
+            return  # "Humas" alone is a kind of work; "Humas Polres Siak" is the unit
     elif match["body"]:
         end = found.jurisdiction(end, bare=match["body"] in _REGIONAL)
     elif match["named"]:
@@ -519,7 +616,7 @@ def _organisations(found: Found, pos: int) -> None:
 def _areas(found: Found, pos: int) -> None:
     match = _AREA.match(found.text, pos)
     if match is not None:
-        end = found.place(match.end())
+        end = found.place(match.end(), stops=_AREA_STOPS)
         if end > match.end():
             found.add(pos, end, "LOC", "rule:LOC")
 
@@ -545,9 +642,14 @@ def _facilities(found: Found, pos: int) -> None:
 
 
 def _facility_name(found: Found, pos: int, *, street: bool) -> int:
-    """The end of a street's or venue's name; a street's takes "KM 35", "No. 13", " - "."""
-    end = found.place(pos, stops=_FACILITY_STOPS, limit=5, learn=False)
-    if not street or end == pos:
+    """The end of a street's or venue's name, with the titles of the person it is named after
+    ("Jl. Dr. Sutomo", "Masjid Haji Ahmad"); a street's takes "KM 35", "No. 13", " - "."""
+    titles = _TITLES_BEFORE.match(found.text, pos)
+    start = titles.end() if titles else pos
+    end = found.place(start, stops=_FACILITY_STOPS, limit=5, learn=False)
+    if end == start:
+        return pos
+    if not street:
         return end
     while (extra := _STREET_EXTRA.match(found.text, end)) is not None:
         if extra[0].strip() == "-":
@@ -560,18 +662,23 @@ def _facility_name(found: Found, pos: int, *, street: bool) -> int:
     return end
 
 
-def _venues(found: Found, pos: int) -> None:
-    """A venue named by the capitalised words before its last word: "D'Dion Coffee"."""
-    text = found.text
-    suffix = _VENUE_SUFFIX.match(text, pos) if text[pos].isupper() else None
-    before = _CAPITALISED_BEFORE.search(text, max(0, pos - 80), pos) if suffix else None
-    if suffix is None or before is None:
-        return
-    # Leading words that start something else are not the venue's: "Polsek X Cafe".
-    for word in _WORD.finditer(text, before.start(), pos):
-        if word[0].lower() not in _STOPS:
-            found.add(word.start(), suffix.end(), "FAC", "rule:FAC.venue")
+def _suffixed(expression: re.Pattern[str], label: str, rule: str) -> Family:
+    """A family for names told by their last word, whose capitalised words before it are the
+    rest of the name: "D'Dion Coffee" (a venue), "Kaltim Post" (an outlet)."""
+
+    def family(found: Found, pos: int) -> None:
+        text = found.text
+        suffix = expression.match(text, pos) if text[pos].isupper() else None
+        before = _CAPITALISED_BEFORE.search(text, max(0, pos - 80), pos) if suffix else None
+        if suffix is None or before is None:
             return
+        # Leading words that start something else are not the name's: "Polsek X Cafe".
+        for word in _WORD.finditer(text, before.start(), pos):
+            if word[0].lower() not in _STOPS:
+                found.add(word.start(), suffix.end(), label, rule)
+                return
+
+    return family
 
 
 def _titled_names(found: Found, pos: int) -> None:
@@ -583,6 +690,27 @@ def _titled_names(found: Found, pos: int) -> None:
     if gap is None:
         return
     name_end = gap.start() + 1
+    start = _name_before(found, name_end, "rule:PER.titled")
+    if start is not None:
+        found.titles(name_end)
+        before = _TITLES_BEFORE_END.search(text, max(0, start - 30), start)
+        if before is not None:
+            found.add(*before.span(1), "TITLE", "rule:TITLE", CONTEXT)
+
+
+def _aged_names(found: Found) -> None:
+    """Names followed by the person's age, as reports introduce residents: "Sutarmi (61)"."""
+    text = found.text
+    for match in _AGE.finditer(text):
+        blanks = _BLANKS_BEFORE.search(text, max(0, match.start() - 3), match.start())
+        if blanks is not None and blanks.start() and text[blanks.start() - 1].isalpha():
+            _name_before(found, blanks.start(), "rule:PER.aged")
+
+
+def _name_before(found: Found, name_end: int, rule: str) -> int | None:
+    """The start of the PER that ends at `name_end`, read backwards over capitalised words up to
+    a stop word; None (and no PER) where no name is there."""
+    text = found.text
     start = cursor = name_end
     words = 0
     while words < 4:
@@ -600,23 +728,31 @@ def _titled_names(found: Found, pos: int) -> None:
         if name.startswith(place + " "):
             start += len(place) + 1
             name = name[len(place) + 1 :]
-    if words and name not in found.places:
-        found.add(start, name_end, "PER", "rule:PER.titled", CONTEXT)
-        found.names.add(name)
-        found.titles(name_end)
-        before = _TITLES_BEFORE_END.search(text, max(0, start - 30), start)
-        if before is not None:
-            found.add(*before.span(1), "TITLE", "rule:TITLE", CONTEXT)
+    if not words or name in found.places:
+        return None
+    found.add(start, name_end, "PER", rule, CONTEXT)
+    found.names.add(name)
+    return start
 
 
 def _elections(found: Found, pos: int) -> None:
-    match = _ELECTION.match(found.text, pos)
+    """An election with its year or "Serentak"; its region may stand before the year
+    ("Pilgub Sumut 2024", "Pilkada Kota Pekanbaru Tahun 2024")."""
+    text = found.text
+    match = _ELECTION.match(text, pos)
     if match is None:
         return
     if match["year"]:
         found.add(pos, match.end(), "EVENT", "rule:EVENT")
+        return
+    end = match.end("words")
+    area = _AREA_AFTER.match(text, end)
+    region = found.place(area.end() if area else end, learn=False)
+    year = _YEAR_AT.match(text, region) if region > end else None
+    if year is not None:
+        found.add(pos, year.end(), "EVENT", "rule:EVENT")
     elif "serentak" in match["words"].lower():
-        found.add(pos, match.end("words"), "EVENT", "rule:EVENT")
+        found.add(pos, end, "EVENT", "rule:EVENT")
 
 
 def _operations(found: Found, pos: int) -> None:
@@ -712,9 +848,11 @@ _BEFORE_DATELINE: _Families = (
             lx.ELECTION_BODIES,
             lx.OTHER_BODIES,
             lx.NAMED_ORG_HEADS,
-            ("Mabes", "Sat", "Unit", "Dit", "Bid"),
+            lx.UNIT_HEADS,
+            lx.UNITS,
+            ("Mabes",),
         )
-        | _fused(("Sat", "Dit", "Bid"), lx.UNITS),
+        | _fused(lx.UNIT_HEADS, lx.UNITS),
     ),
     (_areas, _first_words(lx.AREA_HEADS)),
     (_matched(_PROVINCE, "LOC", "rule:LOC.gazetteer", ECHO), _first_words(lx.PROVINCES)),
@@ -722,13 +860,16 @@ _BEFORE_DATELINE: _Families = (
         _facilities,
         _first_words(lx.POLICE_BUILDINGS, lx.STREET_HEADS, lx.VENUE_HEADS, lx.EATERIES),
     ),
-    (_venues, _first_words(lx.VENUE_SUFFIXES)),
+    (_suffixed(_VENUE_SUFFIX, "FAC", "rule:FAC.venue"), _first_words(lx.VENUE_SUFFIXES)),
 )
 """Offices, organisations, areas and buildings, with their trigger words: they run first, so that
 the places they read are known to the rules that look for names and repeats."""
 _AFTER_DATELINE: _Families = (
     (_ranks, _first_words(lx.RANK_ABBREVIATIONS, lx.RANK_PHRASES)),
     (_introduced(_HONORIFIC, "rule:PER.address"), _first_words(lx.HONORIFICS)),
+    (_titled_people, _first_words(lx.TITLES_BEFORE)),
+    (_speakers, _first_words(lx.SPEECH_VERBS)),
+    (_according_to, {"menurut"}),
     (_introduced(_BYLINE, "rule:PER.byline"), _first_words(lx.BYLINES)),
     (_elections, _first_words(lx.ELECTIONS)),
     (_matched(_PROGRAMME, "EVENT", "rule:EVENT"), _first_words(lx.PROGRAMMES)),
@@ -742,6 +883,7 @@ _AFTER_DATELINE: _Families = (
     (_times, {"pukul", "pkl", "jam", "sekira", "sekitar", "kurang", "kira"}),
     (_clocks, _lower(lx.TIME_ZONES)),
     (_matched(_OUTLET, "MEDIA", "rule:MEDIA"), _first_words(lx.OUTLETS, lx.OUTLET_SERIES)),
+    (_suffixed(_OUTLET_ENDING, "MEDIA", "rule:MEDIA"), _first_words(lx.OUTLET_ENDINGS)),
     (_domains, _first_words(lx.MEDIA_DOMAINS)),
     (_matched(_LAW, "LAW", "rule:LAW"), _first_words(lx.LAWS, lx.NAMED_LAWS)),
 )
@@ -818,6 +960,8 @@ class BuiltinRules:
         _numeric_dates(found)
         for match in _DOTTED_TITLE_SCAN.finditer(text):
             _titled_names(found, match.start())
+        _aged_names(found)
+        _names_after_offices(found)
         _echoes(found)
         return found.candidates
 
@@ -859,8 +1003,8 @@ def _dateline(found: Found, outlet: str | None, place: str | None) -> None:
                 if at < 0:
                     break
                 found.add(at, at + len(name), "LOC", "rule:LOC.dateline")
-                if not name.isupper():
-                    found.places.add(name)
+                # A dateline in capitals names a place the article writes capitalised.
+                found.places.add(name.title() if name.isupper() else name)
                 at += len(name)
             return
         offset += len(line) + 1
@@ -887,11 +1031,14 @@ def _echoes(found: Found) -> None:
     text = found.text
     # Where a rule's candidate starts, a repeat is the same span or a shorter one that loses.
     taken = {candidate.start for candidate in found.candidates}
+    # A dateline's outlet in capitals is written capitalised in the text: "Kabar Siak".
+    outlets = found.outlets | {outlet.title() for outlet in found.outlets if outlet.isupper()}
     for names, label, rule in (
         (found.names, "PER", "rule:PER.repeat"),
+        (_name_parts(found.names) - found.places, "PER", "rule:PER.repeat"),
         (found.places - _PROVINCE_NAMES, "LOC", "rule:LOC.known"),
         (found.events, "EVENT", "rule:EVENT.repeat"),
-        (found.outlets, "MEDIA", "rule:MEDIA.repeat"),
+        (outlets, "MEDIA", "rule:MEDIA.repeat"),
     ):
         for name in names:
             if len(name) < 3 or name.lower() in _STOPS:
@@ -902,6 +1049,88 @@ def _echoes(found: Found) -> None:
                 if at not in taken and _stands_alone(text, at, end):
                     found.add(at, end, label, rule, ECHO)
                 at = text.find(name, end)
+
+
+def _names_after_offices(found: Found) -> None:
+    """Cuts an office's run where a place it knows ends and a name follows, which reports
+    write without a comma: "Camat Tenayan Raya Dedi Gusriadi" once "Tenayan Raya" is known.
+
+    The unit or area read after the office, and the words after it that look like a name,
+    are one run of capitalised words; a place known from elsewhere in the article (a dateline,
+    an area's name, a province, "RI") tells where the office ends. A one-word rest needs more:
+    a province or "RI" before it, a title after it, or the name known from elsewhere.
+    """
+    text = found.text
+    places = found.places | _PROVINCE_NAMES | {"RI"}
+    names = found.names | _name_parts(found.names)
+    cuts: dict[int, tuple[int, int]] = {}
+    for candidate in found.candidates:
+        if candidate.label == "ROLE" and candidate.end not in cuts:
+            cut = _name_after_place(text, candidate, places, names)
+            if cut is not None:
+                cuts[candidate.end] = cut
+    if not cuts:
+        return
+    found.candidates = [_cut(candidate, cuts.get(candidate.end)) for candidate in found.candidates]
+    for end, (_, name_start) in cuts.items():
+        name = text[name_start:end]
+        found.add(name_start, end, "PER", "rule:PER.after_role", CONTEXT)
+        found.names.add(name)
+        found.places = {place for place in found.places if not place.endswith(name)}
+        found.titles(end)
+
+
+def _cut(candidate: Candidate, cut: tuple[int, int] | None) -> Candidate:
+    """The candidate up to an office's end, where it ran on into the name after it."""
+    if cut and candidate.label in _RUN_LABELS and candidate.start < cut[0]:
+        return candidate._replace(end=cut[0])
+    return candidate
+
+
+def _name_after_place(
+    text: str, office: Candidate, places: set[str], names: set[str]
+) -> tuple[int, int] | None:
+    """(end of the office, start of the name) where `office` runs on into a name."""
+    gaps = list(_BLANKS.finditer(text, office.start, office.end))
+    if len(gaps) < 2:
+        return None  # an office, a place and a name take two blanks at least
+    for gap in reversed(gaps[-_NAME_WORDS_MAX:]):
+        name = text[gap.end() : office.end]
+        if not _NAME_TAIL.fullmatch(name) or any(
+            word.lower() in _NOT_NAME_WORDS or word in _DIRECTIONS for word in name.split()
+        ):
+            return None
+        place = _place_ending(text, office.start, gap.start(), places)
+        if place is None:
+            continue
+        if (
+            " " in name
+            or place in _PROVINCE_NAMES
+            or place == "RI"
+            or name in names
+            or _TITLE_STEP.match(text, office.end) is not None
+        ):
+            return gap.start(), gap.end()
+    return None
+
+
+def _place_ending(text: str, start: int, end: int, places: set[str]) -> str | None:
+    """The known place of up to four words that ends text[start:end], if there is one."""
+    words = [word.start() for word in _RUN_WORD.finditer(text, start, end)]
+    return next((text[at:end] for at in words[-4:] if text[at:end] in places), None)
+
+
+def _name_parts(names: Iterable[str]) -> set[str]:
+    """The parts of names that reports shorten them to: the first or last word ("Hutabarat" for
+    "Rosmalia Hutabarat"), or the first two of three ("Tengku Amri" for "Tengku Amri Yusuf")."""
+    parts = set()
+    for name in names:
+        words = name.split()
+        if len(words) > 1:
+            parts.update((words[0], words[-1]))
+        if len(words) > 2:
+            parts.add(f"{words[0]} {words[1]}")
+    return {part for part in parts if not part.endswith(".")}
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
