@@ -616,6 +616,10 @@ class _OpenJsonl(threading.local):
 
     path: str | None = None
     file: BinaryIO | None = None
+    pid: int = 0
+    """The process that opened it: a forked worker shares the file's offset with its parent
+    (one open file description), so it must open the file again, or the two move each other's
+    place in it and read half lines."""
 
 
 _open_jsonl = _OpenJsonl()
@@ -623,6 +627,9 @@ _open_jsonl = _OpenJsonl()
 
 def _jsonl_line(path: str, offset: int) -> bytes:
     reader = _open_jsonl
+    if reader.pid != os.getpid():
+        reader.file = reader.path = None  # the parent's: left to it, never closed here
+        reader.pid = os.getpid()
     if reader.path != path or reader.file is None:
         if reader.file is not None:
             reader.file.close()

@@ -240,3 +240,36 @@ def test_progress_is_told_while_uncached_files_are_read(tmp_path):
     told.clear()
     load_corpus([tmp_path], progress=lambda done, total: told.append((done, total)))
     assert told == []  # everything came from the index cache
+
+
+def test_a_forked_worker_reading_jsonl_articles_never_moves_the_parents_place(tmp_path):
+    """`cooltui suggest` forks workers while it reads texts: they must not share its file."""
+    import os
+
+    path = tmp_path / "corpus.jsonl"
+    # Lines longer than a read buffer: each is read in several system calls, between which
+    # a worker sharing the file's offset would move it.
+    texts = [f"Artikel {n} " + "kata " * (6000 + n % 50) for n in range(60)]
+    path.write_bytes(
+        b"".join(orjson.dumps({"id": str(n), "text": t}) + b"\n" for n, t in enumerate(texts))
+    )
+    articles = list(load_corpus([path], cache=False))
+    assert articles[0].read_text() == texts[0]  # the file is open in this process now
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the worker
+        try:
+            for _ in range(60):
+                for article in reversed(articles):
+                    article.read_text()
+        finally:
+            os._exit(0)
+    try:
+        wrong = [
+            article.id
+            for _ in range(20)
+            for article, text in zip(articles, texts, strict=True)
+            if article.read_text() != text
+        ]
+    finally:
+        os.waitpid(child, 0)
+    assert wrong == []
