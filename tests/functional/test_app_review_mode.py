@@ -223,3 +223,15 @@ async def test_w_outside_a_review_does_nothing(tmp_path):
         await pilot.pause()
         await pilot.press("W")
         assert not isinstance(app.screen, AnnotatorPicker)
+
+
+async def test_agree_leaves_the_review_store_out_unless_named(stores, corpus, capsys):
+    app = make_app(stores, corpus)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+    assert (stores / "gold" / "review.json").is_file()
+    capsys.readouterr()
+    assert main(["agree", "--store", str(stores), "--corpus", str(SEEDS), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "left out gold: a review's store" in captured.err
+    assert '"gold"' not in captured.out

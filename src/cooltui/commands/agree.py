@@ -96,6 +96,16 @@ def _annotators(given: str | None, store_dir: Path) -> list[str]:
 
     found = annotators(store_dir)
     if given is None:
+        from cooltui.errors import warn
+        from cooltui.team.review import is_review_store
+
+        reviews = [name for name in found if is_review_store(store_dir / name)]
+        if reviews:
+            found = [name for name in found if name not in reviews]
+            warn(
+                f"left out {', '.join(reviews)}: a review's store (cooltui review), no "
+                "annotator's; name it in --annotators to compare it"
+            )
         if len(found) < 2:
             raise AgreeError(
                 f"agreement needs two or more annotators; {store_dir} holds "

@@ -16,11 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from cooltui.corpus import Article, Corpus
 from cooltui.errors import CoolError
 from cooltui.model import Annotation, Span, Status
 from cooltui.session import Counts, Opened, Restored, Session
-from cooltui.store import Store, annotators
+from cooltui.store import Store, annotators, atomic_write
 from cooltui.suggest.core import Suggestions
 from cooltui.team.compare import Comparison, compare
 from cooltui.team.proposers import AGREED, PROPOSED, letters, source_of
@@ -30,6 +32,13 @@ if TYPE_CHECKING:
     from cooltui.suggest import Suggester
 
 GOLD = "gold"
+REVIEW_FILE = "review.json"
+"""In a review's store folder: whose work it adjudicates. `cooltui agree` leaves such stores out
+unless named: a gold store is no annotator's."""
+
+
+def is_review_store(folder: Path) -> bool:
+    return (folder / REVIEW_FILE).is_file()
 
 
 class ReviewError(CoolError):
@@ -192,6 +201,9 @@ class ReviewSession(Session):
     ) -> None:
         super().__init__(corpus, store, suggester, **options)
         self.review = review
+        if not store.read_only:
+            data = {"annotators": list(review.annotators)}
+            atomic_write(store.path / REVIEW_FILE, orjson.dumps(data) + b"\n")
         self.take_agreed = take_agreed
         self._left = {
             article_id: review.left(article_id, self.store.get(article_id))
