@@ -184,6 +184,14 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("accept_suggestion", "enter", "Accept the suggestion", SUGGESTIONS),
     _command("accept_all_suggestions", "A", "Accept all", SUGGESTIONS),
     _command("toggle_suggestions", "S", "Show/hide suggestions", SUGGESTIONS),
+    _command("consistency_next", "K", "Consistency: next text labelled elsewhere", SPANS),
+    _command(
+        "consistency_label_all",
+        "L",
+        "Consistency: label every unlabelled occurrence (one undo)",
+        SPANS,
+    ),
+    _command("consistency_ignore", "I", "Consistency: ignore this text for good", SPANS),
     _command(
         "take_annotator",
         "W",

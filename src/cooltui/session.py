@@ -426,8 +426,11 @@ class Session:
         self._note_status(article_id, restored.status)
         after = self.store.get(article_id)  # None: undoing its first save removed the record
         elsewhere = self.article is None or self.article.id != article_id
-        if self.article is not None and not elsewhere:
-            self.annotation = after or Annotation.new(article_id, self.article.text_sha)
+        if self.article is not None:
+            # From the store: one undo may take back an edit of several articles (save_all),
+            # the open one among them even when the first is another.
+            shown = after if not elsewhere else self.store.get(self.article.id)
+            self.annotation = shown or Annotation.new(self.article.id, self.article.text_sha)
         # The edit undone went from `after` to `before`; the one redone from `before` to `after`.
         edit = _what_changed(after, before) if kind == "undo" else _what_changed(before, after)
         said = f"{'undid' if kind == 'undo' else 'redid'}: {edit}"

@@ -430,3 +430,33 @@ def test_a_record_made_on_an_earlier_text_is_not_mixed_with_the_import(tmp_path,
     assert run(str(source), "--as-suggestions", store=into) == 1
     assert "annotated in this store on an earlier text of the article" in capsys.readouterr().err
     assert records(into, "bob")[article.id].suggested == ()
+
+
+def test_conll_records_of_texts_differing_only_in_blanks_each_find_their_article(tmp_path, capsys):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "a", "text": "Polsek Minas hadir.\\nWarga senang."}\n'
+        '{"id": "b", "text": "Polsek Minas hadir. Warga senang."}\n',
+        encoding="utf-8",
+    )
+    articles = list(load_corpus([corpus], cache=False))
+    source = tmp_path / "alice"
+    make_store(
+        source,
+        "alice",
+        [
+            Annotation(a.id, a.text_sha, (Span(0, 12, "ORG", "Polsek Minas"),), status=Status.DONE)
+            for a in articles
+        ],
+    )
+    out = tmp_path / "out.conll"
+    common = ["--corpus", str(corpus), "--annotator", "alice"]
+    assert (
+        main(["export", "--format", "conll", "--store", str(source), "-o", str(out), *common]) == 0
+    )
+    into = tmp_path / "into"
+    assert main(["import", str(out), "--store", str(into), *common]) == 0, capsys.readouterr().err
+    assert {i: [s.text for s in a.spans] for i, a in records(into, "alice").items()} == {
+        "a": ["Polsek Minas"],
+        "b": ["Polsek Minas"],
+    }

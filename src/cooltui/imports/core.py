@@ -300,7 +300,7 @@ class _Importer:
         self.report = report
         self.labels = _Labels(scheme, options.labels_map)
         self.by_sha: dict[str, str] | None = None
-        self.by_letters: dict[str, Article] | None = None
+        self.by_letters: dict[str, list[Article]] | None = None
         """The corpus by the sha of its texts without blanks, made when first needed."""
         self.seen: dict[str, str] = {}
         """Each article taken so far, and where its record stood."""
@@ -369,8 +369,12 @@ class _Importer:
         if self.by_letters is None:
             self.by_letters = {}
             for article in self.corpus:
-                self.by_letters.setdefault(text_sha(_BLANKS.sub("", article.read_text())), article)
-        article = self.by_letters.get(text_sha(_BLANKS.sub("", text)))
+                key = text_sha(_BLANKS.sub("", article.read_text()))
+                self.by_letters.setdefault(key, []).append(article)
+        # Texts that differ only in blanks (a release scraped twice) share a key: each record
+        # takes the first of them not taken yet, in corpus order, as an export writes them.
+        candidates = self.by_letters.get(text_sha(_BLANKS.sub("", text)), [])
+        article = next((a for a in candidates if a.id not in self.seen), None)
         if article is None:
             return None
         theirs = [m.start() for m in _NOT_BLANK.finditer(text)]

@@ -14,7 +14,7 @@ import contextlib
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -438,9 +438,18 @@ class Store:
         """
         self._save(annotation)
 
-    def _save(self, annotation: Annotation) -> dict[str, Any] | None:
+    def save_all(self, annotations: Sequence[Annotation]) -> None:
+        """Store several articles' records as one edit of the history: one undo (or redo) takes
+        all of them back. They share one time stamp, which is what groups them, in memory and
+        in the journal (so across restarts too)."""
+        with self._state_lock:
+            now = time.time()
+            for annotation in annotations:
+                self._save(annotation, now)
+
+    def _save(self, annotation: Annotation, now: float | None = None) -> dict[str, Any] | None:
         self._check_writable()
-        now = time.time()
+        now = time.time() if now is None else now
         with self._state_lock:
             before = self._current(annotation.article_id)
             after = self._record_of(annotation)
@@ -508,6 +517,18 @@ class Store:
         return self._step("redo")
 
     def _step(self, kind: Literal["undo", "redo"]) -> Annotation | None:
+        """Undo or redo the newest edit, and with it the edits of the same save_all (those
+        next in the history with the same time stamp): the annotation of the first, whose
+        article next_step named."""
+        with self._state_lock:
+            source = self._history.undo if kind == "undo" else self._history.redo
+            stamp = source[-1].at if source else None
+            result = self._step_one(kind)
+            while source and source[-1].at == stamp:
+                self._step_one(kind)
+            return result
+
+    def _step_one(self, kind: Literal["undo", "redo"]) -> Annotation | None:
         self._check_writable()
         history = self._history
         with self._state_lock:

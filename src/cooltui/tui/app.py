@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -58,6 +58,7 @@ from cooltui.tui.reader import ArticleHeading, Reader, ReviewWarning
 from cooltui.tui.sidebar import Sidebar
 
 if TYPE_CHECKING:
+    from cooltui.team.walk import ConsistencyWalk
     from cooltui.tui.pickers import ValuePicker
 
 GC_AFTER_PAUSE = 1.0
@@ -229,6 +230,8 @@ class CoolApp(App[None]):
         self._last_key = self._last_collect = time.monotonic()
         self._gc_was_enabled = True
         self._find_from = 0
+        self._walk: ConsistencyWalk | None = None
+        """The consistency queue walked with K, made on its first press."""
         self._started = False
         """Whether _after_first_paint has run."""
         add_scheme_bindings(self, scheme)
@@ -787,6 +790,65 @@ class CoolApp(App[None]):
             from cooltui.tui.pickers import ValuePicker
 
             self.push_screen(ValuePicker(self.scheme, self.annotation, suggested))
+
+    # The consistency queue (cooltui check), walked
+
+    def action_consistency_next(self) -> None:
+        if self._walk is None:
+            self.notify("looking for texts labelled elsewhere and not here…", timeout=3)
+            self._make_walk()
+            return
+        self._go_to_stop()
+
+    @work(thread=True, exclusive=True, group="consistency")
+    def _make_walk(self) -> None:
+        # The whole corpus is read: off the event loop, as the list's body search is.
+        from cooltui.team.walk import ConsistencyWalk
+
+        try:
+            walk = ConsistencyWalk(self.session)
+        except CoolError as error:
+            self.call_from_thread(self._warn, error)
+            return
+        self.call_from_thread(self._walk_made, walk)
+
+    def _walk_made(self, walk: ConsistencyWalk) -> None:
+        self._walk = walk
+        self._go_to_stop()
+
+    def _go_to_stop(self) -> None:
+        assert self._walk is not None
+        stop = self._walk.next_stop()
+        if stop is None:
+            self.notify("no text labelled elsewhere is left unlabelled", timeout=4)
+            return
+        here = stop.occurrence
+        if self.article is None or self.article.id != here.article_id:
+            self.open_article(here.article_id)
+        self.reader.select_range(here.start, here.end)
+        self.notify(Content(printable(stop.said)), timeout=8)
+
+    def action_consistency_label_all(self) -> None:
+        if self._walk is None or self._walk.stop is None:
+            self.notify("K first: it goes to a text labelled elsewhere", timeout=3)
+            return
+        text, label = self._walk.stop.item.text, self._walk.stop.item.label
+        try:
+            count = self._walk.label_everywhere()
+        except SessionRefused as error:
+            self._warn(error)
+            return
+        self._edited()
+        said = f"labelled {count} more {text!r} {label}: u undoes all of them"
+        self.notify(Content(printable(said)), timeout=5)
+
+    def action_consistency_ignore(self) -> None:
+        if self._walk is None or self._walk.stop is None:
+            self.notify("K first: it goes to a text labelled elsewhere", timeout=3)
+            return
+        text = self._walk.ignore_current()
+        said = f"{text!r} is ignored from now on (cooltui check --unignore brings it back)"
+        self.notify(Content(printable(said)), timeout=4)
 
     def action_take_annotator(self) -> None:
         if self.annotation is None:
