@@ -32,8 +32,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from cooltui.errors import CoolError
-from cooltui.export.hf import exported_labels
-from cooltui.export.labels import LabelsMap
+from cooltui.export.labels import LabelsMap, exported_labels
 from cooltui.export.record import DocLabels, Record
 from cooltui.scheme import Scheme
 

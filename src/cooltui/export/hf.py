@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from cooltui.errors import CoolError
-from cooltui.export.labels import LabelsMap
+from cooltui.export.labels import LabelsMap, exported_labels
 from cooltui.export.record import Record
 from cooltui.model import Span
 from cooltui.scheme import Scheme
@@ -31,15 +31,6 @@ COLUMNS = ("id", "tokens", "ner_tags")
 
 class HfError(CoolError):
     """A scheme the hf format cannot write: a group named like one of its columns."""
-
-
-def exported_labels(scheme: Scheme, labels_map: LabelsMap | None = None) -> list[str]:
-    """The span labels an export holds, in scheme order: the scheme's, or with `labels_map`
-    the labels they are renamed to, each once, without those left out."""
-    if labels_map is None:
-        return [label.name for label in scheme.labels]
-    renamed = (labels_map(label.name) for label in scheme.labels)
-    return list(dict.fromkeys(name for name in renamed if name is not None))
 
 
 def label_names(scheme: Scheme, labels_map: LabelsMap | None = None) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 from cooltui.errors import CoolError, read_user_file
-from cooltui.scheme import Scheme
+from cooltui.scheme import Scheme, SpanLabel
 
 OUTSIDE = "O"
 """The label that leaves a span out of the export, as in IOB tagging."""
@@ -92,3 +92,15 @@ def load_labels_map(spec: str, *, values: bool = False) -> LabelsMap:
                 f'_ and -, no spaces) or to "{OUTSIDE}"'
             )
     return LabelsMap(str(path), data)
+
+
+def exported_labels(scheme: Scheme, labels_map: LabelsMap | None = None) -> dict[str, SpanLabel]:
+    """The span labels an export writes, in the scheme's order, each once: the scheme's, or with
+    `labels_map` the labels they are renamed to (those left out gone), each with the first of
+    the scheme's labels that maps to it (its colour, for a format that shows one)."""
+    found: dict[str, SpanLabel] = {}
+    for label in scheme.labels:
+        name = labels_map(label.name) if labels_map is not None else label.name
+        if name is not None and name not in found:
+            found[name] = label
+    return found

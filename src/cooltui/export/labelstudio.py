@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-from cooltui.export.labels import LabelsMap
+from cooltui.export.labels import LabelsMap, exported_labels
 from cooltui.export.order import Spool
 from cooltui.export.output import ExportError
 from cooltui.export.record import Record
@@ -64,7 +64,7 @@ def labeling_config(scheme: Scheme, labels_map: LabelsMap | None = None) -> str:
     lines = ["<View>", f"  <Labels name={_quote(LABELS)} toName={_quote(TEXT)}>"]
     lines += [
         f"    <Label value={_quote(name)} background={_quote(colour)}/>"
-        for name, colour in exported_labels(scheme, labels_map)
+        for name, colour in _coloured(scheme, labels_map)
     ]
     lines += ["  </Labels>", f"  <Text name={_quote(TEXT)} value={_quote('$' + TEXT)}/>"]
     for group in scheme.groups:
@@ -84,15 +84,11 @@ def labeling_config(scheme: Scheme, labels_map: LabelsMap | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def exported_labels(scheme: Scheme, labels_map: LabelsMap | None) -> list[tuple[str, str]]:
-    """(name, #rrggbb colour) of each label the export writes, in the scheme's order; a label
-    several map to takes the colour of the first."""
-    found: dict[str, str] = {}
-    for label in scheme.labels:
-        name = labels_map(label.name) if labels_map is not None else label.name
-        if name is not None and name not in found:
-            found[name] = _hex(label.color)
-    return list(found.items())
+def _coloured(scheme: Scheme, labels_map: LabelsMap | None) -> list[tuple[str, str]]:
+    """(name, #rrggbb) of each label the export writes; a label several map to takes the
+    colour of the first."""
+    exported = exported_labels(scheme, labels_map)
+    return [(name, _hex(label.color)) for name, label in exported.items()]
 
 
 def check_names(scheme: Scheme) -> None:
