@@ -5,10 +5,14 @@ Layout of <store_dir>/<annotator>/ (schema 2):
     manifest.json        {"schema": 2, "annotator": ..., "shards": 1024, "created_by": ...}
     shard-000.json ...   TinyDB files (table "annotations", one document per article); an article
                          lives in shard crc32(id) % shards; files are created when first needed;
-                         table "journal" stamps each with the last journal operation it holds
+                         table "journal" stamps each with the last journal operation it holds;
+                         written in a stable form, a span a line (see shards.shard_json)
     shard-000.json.bak   the previous version of each shard, kept for `recover`
     history.jsonl        the edit journal: one numbered JSON line per edit, undo or redo
     lock, lock.info      the OS lock held by the writing cooltui, and its pid and host
+    .gitignore           what git leaves out (the lock, .bak, the journal...), .gitattributes
+                         how it merges (see gitfiles); conflicts.jsonl: what `cooltui sync` set
+                         aside
 
 Every file is written whole to a temporary file in the same folder, fsynced, renamed over the old
 one and the folder fsynced, so a file is always either its old or its new version. The journal is
@@ -22,15 +26,15 @@ read-only folder, I/O error) the changes stay in memory, the writer retries ever
 state callback reports it; close() refuses to lose them silently.
 
 The modules, each using only those listed before it: layout (file names, errors), files (durable
-writes), shards, journal (the line format, the undo history), lock, migrate (manifest, schema),
-writer (the writer thread), store (the Store), recover (annotators, recover).
+writes), shards, journal (the line format, the undo history), lock, gitfiles (.gitignore,
+.gitattributes), migrate (manifest, schema), writer (the writer thread), store (the Store),
+recover (annotators, recover).
 """
 
 from cooltui.store.files import atomic_write as atomic_write
 from cooltui.store.journal import HISTORY_LIMIT
-from cooltui.store.layout import HISTORY as HISTORY
-from cooltui.store.layout import MANIFEST as MANIFEST
 from cooltui.store.layout import (
+    CONFLICTS,
     READ_ONLY_FLAG,
     RECOVER_COMMAND,
     ReadOnlyStore,
@@ -40,20 +44,24 @@ from cooltui.store.layout import (
     StoreNotWritable,
     check_annotator,
 )
+from cooltui.store.layout import HISTORY as HISTORY
+from cooltui.store.layout import MANIFEST as MANIFEST
 from cooltui.store.migrate import SCHEMA_VERSION
 from cooltui.store.migrate import write_manifest as write_manifest
 from cooltui.store.recover import annotators, recover
-from cooltui.store.shards import DEFAULT_SHARDS
+from cooltui.store.shards import DEFAULT_SHARDS, shard_contents
 from cooltui.store.shards import TABLE as TABLE
+from cooltui.store.shards import shard_json as shard_json
 from cooltui.store.shards import shard_name as shard_name
 from cooltui.store.shards import shard_of as shard_of
 from cooltui.store.store import Store
 from cooltui.store.writer import SaveState
 
-# The store's public names; HISTORY, MANIFEST, TABLE, atomic_write, shard_name, shard_of and
-# write_manifest are importable from here too (imported `as` themselves), for the tests and
-# benches that build or read a store's files by hand.
+# The store's public names; HISTORY, MANIFEST, TABLE, atomic_write, shard_json, shard_name,
+# shard_of and write_manifest are importable from here too (imported `as` themselves), for the
+# tests and benches that build or read a store's files by hand.
 __all__ = [
+    "CONFLICTS",
     "DEFAULT_SHARDS",
     "HISTORY_LIMIT",
     "READ_ONLY_FLAG",
@@ -69,4 +77,5 @@ __all__ = [
     "annotators",
     "check_annotator",
     "recover",
+    "shard_contents",
 ]

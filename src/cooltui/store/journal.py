@@ -190,6 +190,13 @@ class _History:
             records[article_id] = (record, entry.n)
         return records
 
+    def shift(self, by: int) -> None:
+        """Add `by` to the number of every edit kept (see Store.number_past)."""
+        for stack in (self.undo, self.redo):
+            for index, entry in enumerate(stack):
+                stack[index] = replace(entry, n=entry.n + by)
+        self.last_n += by
+
     def push(self, entry: _Entry) -> None:
         """A new edit: it can be undone, the redo stack is gone, and the oldest edits go when
         the history passes HISTORY_LIMIT edits or HISTORY_BYTES."""

@@ -14,6 +14,11 @@ LOCK = "lock"
 LOCK_INFO = "lock.info"
 V0_FILE = "annotations.json"
 """Schema 0 (before the manifest): one stock TinyDB file, records in its _default table."""
+GITIGNORE = ".gitignore"
+GITATTRIBUTES = ".gitattributes"
+CONFLICTS = "conflicts.jsonl"
+"""Records `cooltui sync` set aside: an article edited on two machines keeps the later record,
+and the other is kept here (see cooltui.team.sync)."""
 
 READ_ONLY_FLAG = "--read-only"
 RECOVER_COMMAND = "cooltui store recover"

@@ -19,6 +19,7 @@ from cooltui.store.shards import (
     TABLE,
     _shard_files,
     _tables_problem,
+    shard_json,
     shard_name,
     shard_of,
 )
@@ -94,7 +95,8 @@ def _migrate_0_to_1(folder: Path, annotator: str) -> None:
         table = shards.setdefault(shard_of(annotation.article_id, DEFAULT_SHARDS), {})
         table[str(len(table) + 1)] = annotation.to_dict()
     for number, table in shards.items():
-        atomic_write(folder / shard_name(number), orjson.dumps({TABLE: table}), sync_dir=False)
+        raw, _ = shard_json({TABLE: table})
+        atomic_write(folder / shard_name(number), raw, sync_dir=False)
     fsync_dir(folder)
     write_manifest(folder, annotator, DEFAULT_SHARDS, schema=1)
     source.rename(folder / (V0_FILE + ".v0"))

@@ -4,6 +4,13 @@ An article's record lives in shard crc32(id) % shards (a number the manifest fix
 shard's table TABLE; its second table, APPLIED_TABLE, stamps it with the last journal operation
 it holds. ShardStorage keeps one shard in memory for the Store, as bytes until it is used.
 
+A shard file is written in one form, made for git (see shard_json): the records in the order
+of their article ids, a span a line, each record's keys sorted and under a document id made from
+its article id (doc_id_of), so the same records make the same bytes whatever order they were
+saved in, and an edit changes a few lines: its span's, its record's first and last, the
+stamp's. Any TinyDB JSON is read (older stores wrote theirs on one line, numbered in the order
+of insertion): a shard takes this form when it is next written.
+
 TinyDB itself is imported when a record is first changed: opening a store and reading its
 records need none of it, and the app's start does without the import.
 """
@@ -11,6 +18,7 @@ records need none of it, and the app's start does without the import.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import zlib
 from pathlib import Path
@@ -35,6 +43,12 @@ operation the shard file holds (every operation up to n that touched its article
 _SHARD_FILE = re.compile(r"shard-(\d+)\.json")
 _STATUS = {status.value: status for status in Status}
 
+MAX_DOC_ID = 2**31 - 1
+"""The largest document id doc_id_of gives: one below 2**31, so that the ids TinyDB counts on
+from the largest (an older cooltui does) stay within the 32 bits the Store's index keeps."""
+
+_SORTED = orjson.OPT_SORT_KEYS
+
 
 def shard_of(article_id: str, shards: int) -> int:
     """The shard a new record of `article_id` goes to: stable across runs and machines."""
@@ -43,6 +57,107 @@ def shard_of(article_id: str, shards: int) -> int:
 
 def shard_name(number: int) -> str:
     return f"shard-{number:03d}.json"
+
+
+def doc_id_of(article_id: str) -> int:
+    """The TinyDB document id of an article's record: a hash of its id, so that it does not
+    depend on the order records came in (a different hash from shard_of's: within a shard,
+    crc32 values share their low bits)."""
+    digest = hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % MAX_DOC_ID + 1
+
+
+def _next_doc_id(doc_id: int) -> int:
+    return doc_id % MAX_DOC_ID + 1
+
+
+def _doc_ids(bases: list[int]) -> list[int]:
+    """The document ids of records in the order of their article ids, given their doc_id_of:
+    each its own, unless one before it took it (two ids with one hash, about one store in 400
+    at 100,000 articles), then the next free one."""
+    if len(set(bases)) == len(bases):
+        return bases
+    taken: set[int] = set()
+    ids = []
+    for base in bases:
+        doc_id = base
+        while doc_id in taken:
+            doc_id = _next_doc_id(doc_id)
+        taken.add(doc_id)
+        ids.append(doc_id)
+    return ids
+
+
+_SPAN_LISTS = ("rejected", "review", "spans", "suggested")
+"""A record's lists of spans, written a span a line."""
+
+
+def span_json(span: dict[str, Any]) -> bytes:
+    """A span's JSON as shard files hold it (sorted keys)."""
+    return orjson.dumps(span, option=_SORTED)
+
+
+def record_json(record: dict[str, Any], spans: list[bytes] | None = None) -> bytes:
+    """A record as a shard file holds it: its keys sorted, each span of its lists on a line of
+    its own, so that a one-span edit of a long article changes a line, not 300 KB. `spans` is
+    the span_json of each of record["spans"], where the caller has it already."""
+    lists = {}
+    for key in _SPAN_LISTS:
+        items = record.get(key)
+        if items:
+            jsons = spans if key == "spans" and spans is not None else map(span_json, items)
+            lists[key] = orjson.Fragment(b"[\n%b]" % b",\n".join(jsons))
+    return orjson.dumps({**record, **lists} if lists else record, option=_SORTED)
+
+
+def shard_json(
+    data: dict[str, Any],
+    lines: dict[str, tuple[int, bytes]] | None = None,
+    spans: dict[str, list[bytes]] | None = None,
+) -> tuple[bytes, bool]:
+    """A shard's file in its stable form, and whether its document ids are those of `data`.
+
+    The records in the order of their article ids, each under its doc_id_of, with sorted keys
+    and a span a line (record_json); then the other tables (the stamp), one a line:
+
+        {"annotations":{
+        "1977657962":{"created":1000.0,"doc_labels":{"topik":["x"]},"id":"a0",...,"spans":[
+        {"end":4,"label":"PER","source":"manual","start":0,"text":"Budi"},
+        {"end":21,"label":"LOC","source":"manual","start":14,"text":"Jakarta"}],"status":...},
+        "213875139":{"created":1001.0,"doc_labels":{},"id":"a1",...,"spans":[],...}
+        },
+        "journal":{"1":{"applied":12}}}
+
+    `lines` keeps each record's doc_id_of and JSON by article id, for the next call to reuse:
+    the caller forgets an article's when its record changes (ShardStorage.record_changed), and
+    may give the span_json of its spans in `spans`, which this takes.
+    """
+    known = {} if lines is None else lines
+    given = {} if spans is None else spans
+    records: dict[str, dict[str, Any]] = data.get(TABLE, {})
+    keyed = sorted((record["id"], key) for key, record in records.items())
+    found = []
+    for article_id, key in keyed:
+        line = known.get(article_id)
+        if line is None:
+            json = record_json(records[key], given.pop(article_id, None))
+            line = known[article_id] = (doc_id_of(article_id), json)
+        found.append(line)
+    ids = _doc_ids([doc_id for doc_id, _ in found])
+    same_ids = all(str(doc_id) == key for doc_id, (_, key) in zip(ids, keyed, strict=True))
+    # One join: a long article's record is 300 KB, and every copy of the file costs.
+    pieces = [b'{"%b":{' % TABLE.encode()]
+    for doc_id, (_, json) in zip(ids, found, strict=True):
+        pieces += (b'\n"%d":' % doc_id, json, b",")
+    if found:
+        pieces[-1] = b"\n}"
+    else:
+        pieces.append(b"}")
+    for name, table in sorted(data.items()):
+        if name != TABLE:
+            pieces += (b",\n", orjson.dumps(name), b":", orjson.dumps(table, option=_SORTED))
+    pieces.append(b"}\n")
+    return b"".join(pieces), same_ids
 
 
 def _shard_files(folder: Path) -> dict[int, Path]:
@@ -130,6 +245,19 @@ def _parse_shard(
     return data, None
 
 
+def shard_contents(raw: bytes) -> tuple[dict[str, dict[str, Any]], int]:
+    """The records of a shard file by article id, each checked as Annotation.from_dict reads
+    it, and the shard's stamp (0 if none); a ValueError says what is wrong with a damaged one."""
+    data, problem = _parse_shard(raw)
+    if data is None:
+        raise ValueError(problem)
+    stamp_problem = _stamp_problem(data)
+    if stamp_problem:
+        raise ValueError(stamp_problem)
+    records = {record["id"]: record for record in data.get(TABLE, {}).values()}
+    return records, data.get(APPLIED_TABLE, {}).get("1", {}).get("applied", 0)
+
+
 class ShardStorage:
     """A TinyDB storage that holds one shard file's data in memory. (TinyDB asks a storage for
     read, write and close only: not being a subclass of its Storage spares its import.)
@@ -149,6 +277,14 @@ class ShardStorage:
         self.checked = raw is None
         """Whether raw is known good (checked once, or serialised by us)."""
         self.version = 0
+        self._lines: dict[str, tuple[int, bytes]] = {}
+        """Each record's doc_id_of and JSON as serialize() made them, until it changes: an edit
+        makes one record's line again, not a hundred."""
+        self._spans: dict[str, list[bytes]] = {}
+        """The span_json of the spans of records changed since, where the Store made them."""
+        self._same_ids_version: int | None = None
+        """The version whose file serialize() made with the document ids the data has: only
+        those bytes can stand for the data (written, then evict)."""
 
     def _parsed(self) -> dict[str, Any]:
         assert self.raw is not None
@@ -174,16 +310,29 @@ class ShardStorage:
     def close(self) -> None:
         """Nothing to close: the writer thread writes the file whole, and it is never open."""
 
+    def record_changed(self, article_id: str, spans: list[bytes] | None = None) -> None:
+        """The record of `article_id` changed (or went): its line is made again, from `spans`,
+        the span_json of its spans, if given."""
+        self._lines.pop(article_id, None)
+        if spans is None:
+            self._spans.pop(article_id, None)
+        else:
+            self._spans[article_id] = spans
+
     def serialize(self, applied: int) -> bytes:
-        """The shard's JSON, stamped with the number of the last journal operation it holds."""
+        """The shard's file (shard_json), stamped with the number of the last journal operation
+        it holds."""
         data = self.read()
         assert data is not None
         data[APPLIED_TABLE] = {"1": {"applied": applied}}
-        return orjson.dumps(data)
+        raw, same_ids = shard_json(data, self._lines, self._spans)
+        self._same_ids_version = self.version if same_ids else None
+        return raw
 
     def written(self, version: int, raw: bytes) -> None:
-        """The writer put `raw` (the data at `version`) on disk: keep it for evict()."""
-        if version == self.version and self.raw is None:
+        """The writer put `raw` (the data at `version`) on disk: keep it for evict(), unless its
+        document ids are not those of the data (an older file's, until the store is reopened)."""
+        if version == self.version == self._same_ids_version and self.raw is None:
             self.raw = raw
 
     def evict(self) -> None:
@@ -192,6 +341,8 @@ class ShardStorage:
             if self.raw is None:
                 self.raw = orjson.dumps(self.data)
             self.data = None
+            self._lines = {}
+            self._spans = {}
 
     def annotations(self) -> list[Annotation]:
         """Every record as an Annotation, each parsed once; the shard's parse is not kept."""
@@ -220,6 +371,19 @@ class _Shard:
         assert data is not None
         records: dict[str, dict[str, Any]] = data.get(TABLE, {})
         return records.get(str(doc_id))
+
+    def insert(self, record: dict[str, Any]) -> int:
+        """Add the record of an article the shard lacks, under its doc_id_of (the next free id
+        if another article has it); returns the document id."""
+        from tinydb.table import Document
+
+        data = self.storage.read()
+        assert data is not None
+        taken = data.get(TABLE, {})
+        doc_id = doc_id_of(record["id"])
+        while str(doc_id) in taken:
+            doc_id = _next_doc_id(doc_id)
+        return self.table.insert(Document(record, doc_id=doc_id))
 
     @property
     def table(self) -> Table:

@@ -26,6 +26,7 @@ from cooltui.errors import warn
 from cooltui.memory import gc_paused
 from cooltui.model import Annotation, RecordError, Span, Status, differing_stretch
 from cooltui.store.files import _TMP_FILE
+from cooltui.store.gitfiles import write_git_files
 from cooltui.store.journal import (
     _Disagreement,
     _Entry,
@@ -60,6 +61,7 @@ from cooltui.store.shards import (
     _tables_problem,
     shard_name,
     shard_of,
+    span_json,
 )
 from cooltui.store.writer import SaveState, _Writer
 
@@ -87,7 +89,8 @@ def _same_record(record: dict[str, Any], other: dict[str, Any] | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _SpanForms:
-    """An article's spans as a save stored them: their dicts in the record, and their JSON."""
+    """An article's spans as a save stored them: their dicts in the record, and their JSON
+    (span_json: the journal's and the shard file's)."""
 
     spans: tuple[Span, ...]
     dicts: list[dict[str, Any]]
@@ -195,6 +198,7 @@ class Store:
                 folder, annotator, read_only=False, folder_lock=folder_lock, on_state=on_state
             )
             store._load_or_explain()
+            write_git_files(folder)
             store._start()
         except BaseException:
             folder_lock.release()
@@ -464,6 +468,30 @@ class Store:
             self._edit(annotation.article_id, before, after, now)
             return after
 
+    def put(self, annotation: Annotation) -> None:
+        """Store `annotation` exactly as it is, its times included: a record from another copy
+        of this store (`cooltui sync`). An edit like save's, which undo reverts."""
+        self._check_writable()
+        with self._state_lock:
+            before = self._current(annotation.article_id)
+            after = annotation.to_dict()
+            if after != before:
+                self._edit(annotation.article_id, before, after, time.time())
+
+    def number_past(self, stamp: int) -> None:
+        """Number the journal up to `stamp` at least, the highest stamp of the shard files of
+        another copy of this store, before they take the place of these (`cooltui sync`, once
+        their records are this store's too): a stamp above the journal's last number would tell
+        the next open that the journal lost edits. The next operation is numbered above it.
+
+        Every number in the undo history moves up by as much (the journal is rewritten so),
+        which keeps their order; waits until it is on disk.
+        """
+        self._check_writable()
+        with self._state_lock:
+            self._writer.renumber_past(stamp)
+        self.flush()
+
     def _record_of(self, annotation: Annotation) -> dict[str, Any]:
         """annotation.to_dict(), with the dicts of the spans its article's last save stored
         (the same Span objects) reused: an edit changes a span or two of a thousand, and
@@ -472,23 +500,28 @@ class Store:
         last = self._span_dicts.get(annotation.article_id)
         if last is None:
             dicts = [span.to_dict() for span in spans]
-            jsons = list(map(orjson.dumps, dicts))
+            jsons = list(map(span_json, dicts))
         else:
             first, stored_stop, stop = differing_stretch(last.spans, spans)
             made = [span.to_dict() for span in spans[first:stop]]
             dicts = [*last.dicts[:first], *made, *last.dicts[stored_stop:]]
-            jsons = [*last.jsons[:first], *map(orjson.dumps, made), *last.jsons[stored_stop:]]
+            jsons = [*last.jsons[:first], *map(span_json, made), *last.jsons[stored_stop:]]
         _keep_last(self._span_dicts, annotation.article_id, _SpanForms(spans, dicts, jsons))
         # The dicts are shared between records; nothing changes a stored record's spans in place.
         return annotation.to_dict(span_dicts=dicts)
 
-    def _json_of(self, article_id: str, record: dict[str, Any] | None) -> bytes:
-        """orjson.dumps(record), with its spans' JSON joined from those _record_of made."""
+    def _span_jsons(self, article_id: str, record: dict[str, Any] | None) -> list[bytes] | None:
+        """The span_json of the record's spans, if _record_of made them (as it made the record)."""
         forms = self._span_dicts.get(article_id)
         if record is None or forms is None or record["spans"] is not forms.dicts:
+            return None
+        return forms.jsons
+
+    def _json_of(self, record: dict[str, Any] | None, spans: list[bytes] | None) -> bytes:
+        """orjson.dumps(record), with its spans' JSON joined from `spans` where given."""
+        if record is None or spans is None:
             return orjson.dumps(record)
-        rest = orjson.dumps({key: value for key, value in record.items() if key != "spans"})
-        return b'{"spans":[%b],%b' % (b",".join(forms.jsons), rest[1:])
+        return orjson.dumps({**record, "spans": orjson.Fragment(b"[%b]" % b",".join(spans))})
 
     def delete(self, article_id: str) -> None:
         """Remove the record of `article_id` (an edit like any other: undo brings it back)."""
@@ -616,8 +649,11 @@ class Store:
         document = self._shard(where >> _SHIFT).record(where & _DOC_ID)
         return None if document is None else dict(document)
 
-    def _apply(self, article_id: str, record: dict[str, Any] | None) -> None:
-        """Make `record` the stored record of `article_id` (None: remove it), in memory."""
+    def _apply(
+        self, article_id: str, record: dict[str, Any] | None, spans: list[bytes] | None = None
+    ) -> None:
+        """Make `record` the stored record of `article_id` (None: remove it), in memory;
+        `spans`, the span_json of its spans if made already, is handed to its shard."""
         self._journalled.pop(article_id, None)
         where = self._where.get(article_id)
         if where is not None:
@@ -629,7 +665,7 @@ class Store:
             del self._where[article_id], self._statuses[article_id], self._text_shas[article_id]
         elif where is None:
             number = shard_of(article_id, self._shard_count)
-            doc_id = self._shard(number).table.insert(record)
+            doc_id = self._shard(number).insert(record)
             self._where[article_id] = number << _SHIFT | doc_id
         else:
 
@@ -641,7 +677,9 @@ class Store:
         if record is not None:
             self._statuses[article_id] = _STATUS[record["status"]]
             self._text_shas[article_id] = record["text_sha"]
-        self._writer.changed(number, self._shards[number].storage)
+        storage = self._shards[number].storage
+        storage.record_changed(article_id, spans)
+        self._writer.changed(number, storage)
 
     def _edit(
         self,
@@ -653,9 +691,10 @@ class Store:
         # The record before this edit is the one the last edit journalled, unless something
         # else (undo, redo) changed it since: its JSON is reused rather than made again.
         before_json = self._journalled.pop(article_id, None) or orjson.dumps(before)
-        after_json = self._json_of(article_id, after)
+        spans = self._span_jsons(article_id, after)
+        after_json = self._json_of(after, spans)
         entry = _Entry.make(article_id, before_json, after_json, at, self._writer.number())
-        self._apply(article_id, after)
+        self._apply(article_id, after, spans)
         if after is not None:
             _keep_last(self._journalled, article_id, after_json)
         self._history.push(entry)

@@ -214,6 +214,19 @@ class _Writer:
         self._unsaved[article_id] = self._seq
         self._cond.notify_all()
 
+    def renumber_past(self, stamp: int) -> None:
+        """Number every operation kept, and every one to come, above `stamp`: the history's
+        numbers move up by as much as the last one must, and the journal is rewritten to them
+        as a compaction (the job that writes it counts as a change for flush())."""
+        by = stamp - self._n
+        if by <= 0:
+            return
+        self._history.shift(by)
+        self._n = stamp
+        self._journal.compact_due = True
+        self._seq += 1
+        self._cond.notify_all()
+
     def changed(self, number: int, storage: ShardStorage) -> None:
         """Shard `number` changed in memory: the next job writes it."""
         self._dirty[number] = storage
