@@ -73,7 +73,7 @@ async def test_k_goes_to_an_unlabelled_occurrence_and_l_labels_all_in_one_undo(p
         assert app.session.article.id in ("a2", "a3")
         assert selected(app) == "Dumai"
         said = [str(n.message) for n in app._notifications]
-        assert any("'Dumai' is LOC 1 elsewhere, unlabelled here" in s for s in said), said
+        assert any("'Dumai' is labelled LOC ×1 elsewhere, unlabelled here" in s for s in said), said
         await pilot.press("L")
         await pilot.pause()
         labelled = stored(project[1])

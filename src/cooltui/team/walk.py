@@ -35,10 +35,11 @@ class Stop:
     @property
     def said(self) -> str:
         item, here = self.item, self.occurrence
-        labelled = ", ".join(f"{label} {count}" for label, count in item.labels.items())
+        labelled = ", ".join(f"{label} ×{count}" for label, count in item.labels.items())
         what = "unlabelled here" if here.label is None else f"{here.label} here"
         return (
-            f"{item.text!r} is {labelled} elsewhere, {what} ({self.number} of {item.to_check}): "
+            f"{item.text!r} is labelled {labelled} elsewhere, {what} "
+            f"({self.number} of {item.to_check}): "
             f"its label's key labels it · L labels every unlabelled one {item.label} · "
             "I ignores it · K goes on"
         )
