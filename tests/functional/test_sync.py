@@ -289,3 +289,22 @@ def test_git_without_a_name_to_commit_with(remote: Path) -> None:
         sync(one / "annotations", "alice")
     assert git(one, "rev-list", "--all") == ""
     assert notes(one, "alice") == {"kompas-1": "x"}
+
+
+def test_after_sync_agree_in_either_clone_reads_both_annotators(remote: Path, capsys) -> None:
+    from cooltui.model import Status
+
+    one, two = clone(remote, "one"), clone(remote, "two")
+    for repo, annotator, label in ((one, "alice", "PER"), (two, "bob", "LOC")):
+        done = Annotation("kompas-1", "sha", (Span(0, 4, label, "Budi"),), status=Status.DONE)
+        with Store.open(repo / "annotations", annotator) as store:
+            store.save(done.with_doc_labels("themes", ["KAMTIBMAS"]))
+    sync(one / "annotations", "alice")
+    sync(two / "annotations", "bob")
+    sync(one / "annotations", "alice")
+    for repo in (one, two):
+        capsys.readouterr()
+        assert main(["agree", "--store", str(repo / "annotations"), "--json"]) == 0
+        report = orjson.loads(capsys.readouterr().out)
+        assert report["annotators"] == ["alice", "bob"]
+        assert [article["id"] for article in report["articles"]] == ["kompas-1"]
