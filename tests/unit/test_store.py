@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -1298,3 +1299,22 @@ def test_a_shard_unreadable_for_its_permissions_is_not_damage(
     assert not list(path.parent.glob("*.corrupt-*"))  # nothing was moved aside
     with Store.open(store_dir, "alice") as store:
         assert store.get("a1").note == "v2"
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_flush_says_so_when_the_writer_died_of_a_bug(tmp_path, monkeypatch):
+    """A writer thread killed by an exception outside its own error handling must not leave
+    flush() (and so quitting the app) waiting for ever."""
+    from cooltui.store.writer import _Writer
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(_Writer, "_next_job", broken)
+    store = Store.open(tmp_path, "alice")
+    store.save(Annotation("a1", "sha", note="x"))
+    with pytest.raises(StoreError, match="the writer stopped"):
+        store.flush()
+    monkeypatch.undo()
+    with contextlib.suppress(StoreError):
+        store.close()

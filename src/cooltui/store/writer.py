@@ -117,6 +117,10 @@ class _JournalFile:
             self._fd = None
 
 
+_FLUSH_SLICE = 0.5
+"""Seconds flush() waits before it looks again whether the writer is still alive."""
+
+
 class _Writer:
     """A store's writer thread and everything it keeps.
 
@@ -389,7 +393,9 @@ class _Writer:
                         f"{self._folder}: not written within {timeout:g} s; "
                         f"{self._unsaved_message()}"
                     )
-                self._cond.wait(left)
+                # In slices: a writer that died of a bug notifies no one, and the check of
+                # is_alive above must come round again rather than wait for ever.
+                self._cond.wait(_FLUSH_SLICE if left is None else min(left, _FLUSH_SLICE))
 
     def _unsaved_message(self) -> str:
         ids = self.unsaved()
