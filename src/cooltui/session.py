@@ -24,13 +24,13 @@ from cooltui.keys import ACTIONS, bound_keys, key_shown, split_keys
 from cooltui.model import Annotation, Span, Status
 from cooltui.query import ArticleFacts, Assigned, ListRow
 from cooltui.scheme import Scheme
-from cooltui.store import Store, StoreError
-from cooltui.team.project import Project, load_project, project_path
+from cooltui.store import PROJECT_FILE, Store, StoreError
 from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
 if TYPE_CHECKING:
     from cooltui.lazy_suggester import LazySuggester
     from cooltui.suggest import Suggester, Suggestions
+    from cooltui.team.project import Project
 
 IDLE_SECONDS = 300
 """A pause longer than this between two edits is not counted as time spent on the article."""
@@ -141,7 +141,7 @@ class Session:
         self.new_store = new_store
         """The store was made by this session's opening: nothing was annotated here before."""
         self._position = {article.id: index for index, article in enumerate(corpus)}
-        self.project: Project | None = load_project(store.path.parent)
+        self.project: Project | None = _load_project(store.path.parent)
         """The project file beside the stores (`cooltui assign`); None without one."""
         self._mine = self._assignment()
         """The articles of this corpus the project gives this annotator; None when it gives
@@ -300,7 +300,7 @@ class Session:
         project = self.project
         if project is None:
             return None
-        name, where = self.store.annotator, shown_path(project_path(self.store.path.parent))
+        name, where = self.store.annotator, shown_path(self.store.path.parent / PROJECT_FILE)
         if self._mine is None:
             team = ", ".join(project.plan.annotators)
             return f"{name} is not among the annotators of {where} ({team}): all articles shown"
@@ -667,6 +667,16 @@ def _what_changed(old: Annotation | None, new: Annotation | None) -> str:
     if old_status is not new_status:
         return new_status.value.replace("_", " ")
     return "an edit"
+
+
+def _load_project(store_dir: Path) -> Project | None:
+    """The project file beside the stores, if there is one: its module is imported only then,
+    since most stores have none and the app's launch does without it."""
+    if not (store_dir / PROJECT_FILE).exists():
+        return None
+    from cooltui.team.project import load_project
+
+    return load_project(store_dir)
 
 
 def shown_path(path: Path) -> str:

@@ -35,6 +35,7 @@ from cooltui.store.files import atomic_write as atomic_write
 from cooltui.store.journal import HISTORY_LIMIT
 from cooltui.store.layout import (
     CONFLICTS,
+    PROJECT_FILE,
     READ_ONLY_FLAG,
     RECOVER_COMMAND,
     ReadOnlyStore,
@@ -64,6 +65,7 @@ __all__ = [
     "CONFLICTS",
     "DEFAULT_SHARDS",
     "HISTORY_LIMIT",
+    "PROJECT_FILE",
     "READ_ONLY_FLAG",
     "RECOVER_COMMAND",
     "SCHEMA_VERSION",

@@ -16,6 +16,9 @@ V0_FILE = "annotations.json"
 """Schema 0 (before the manifest): one stock TinyDB file, records in its _default table."""
 GITIGNORE = ".gitignore"
 GITATTRIBUTES = ".gitattributes"
+PROJECT_FILE = "project.json"
+"""In the store folder, beside the annotators' stores: who codes which article (cooltui assign,
+cooltui.team.project)."""
 CONFLICTS = "conflicts.jsonl"
 """Records `cooltui sync` set aside: an article edited on two machines keeps the later record,
 and the other is kept here (see cooltui.team.sync)."""

@@ -35,9 +35,8 @@ from pathlib import Path
 import orjson
 
 from cooltui.errors import CoolError
-from cooltui.store import StoreError, atomic_write, check_annotator
+from cooltui.store import PROJECT_FILE, StoreError, atomic_write, check_annotator
 
-PROJECT_FILE = "project.json"
 VERSION = 1
 """The project file's format; a file of a later version is refused, not misread."""
 
