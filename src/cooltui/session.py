@@ -409,6 +409,7 @@ class Session:
         article_id = self.store.next_step(kind)
         if article_id is None:
             return None
+        others = self.store.step_articles(kind) - 1
         before = self.store.get(article_id)
         # A damaged history is a StoreError, with nothing changed.
         restored = self.store.undo() if kind == "undo" else self.store.redo()
@@ -436,6 +437,8 @@ class Session:
         said = f"{'undid' if kind == 'undo' else 'redid'}: {edit}"
         if elsewhere:
             said += f" (in {truncate(printable(article_id), ID_WIDTH)})"
+        if others > 0:
+            said += f", and the same in {others} more article{'s' if others > 1 else ''}"
         return Restored(article_id, elsewhere, said)
 
     # Spans waiting for review after the text changed

@@ -84,6 +84,8 @@ async def test_k_goes_to_an_unlabelled_occurrence_and_l_labels_all_in_one_undo(p
         )
         await pilot.press("u")
         await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("and the same in 1 more article" in s for s in said), said
         assert stored(project[1])["a2"] == [] and stored(project[1])["a3"] == []
         assert app.session.annotation.spans == ()
 

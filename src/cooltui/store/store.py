@@ -537,6 +537,20 @@ class Store:
             source = self._history.undo if kind == "undo" else self._history.redo
             return source[-1].article_id if source else None
 
+    def step_articles(self, kind: Literal["undo", "redo"]) -> int:
+        """How many articles' edits the next undo (or redo) takes back: more than one for an
+        edit made with save_all."""
+        with self._state_lock:
+            source = self._history.undo if kind == "undo" else self._history.redo
+            if not source:
+                return 0
+            stamp, count = source[-1].at, 0
+            for entry in reversed(source):
+                if entry.at != stamp:
+                    break
+                count += 1
+            return count
+
     def undo(self) -> Annotation | None:
         """Revert the newest edit (of whichever article) and return that article's annotation.
 
