@@ -26,6 +26,7 @@ COMMANDS = {
     "list": "listing",
     "export": "export",
     "import": "imports",
+    "train": "train",
     "check": "check",
     "sync": "sync",
     "assign": "assign",
