@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from stores import make_store
 
 from cooltui.cli import main
 from cooltui.corpus import Corpus, load_corpus
 from cooltui.model import Annotation, Span, Status
-from cooltui.store import Store
 from cooltui.text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +36,6 @@ def annotation(article, status: Status = Status.DONE) -> Annotation:
     ]
     result = Annotation(article.id, article.text_sha, tuple(spans), status=status)
     return result.with_doc_labels("themes", ["KAMTIBMAS"])
-
-
-def make_store(store: Path, name: str, annotations: list[Annotation]) -> None:
-    with Store.open(store, name) as opened:
-        for item in annotations:
-            opened.save(item)
 
 
 @pytest.fixture
@@ -370,67 +364,20 @@ def test_brat_writes_a_folder_and_replaces_only_its_own(tmp_path, capsys):
     names = sorted(path.name for path in out.iterdir())
     assert names == ["a1.ann", "a1.txt", "annotation.conf", "visual.conf"]
     assert "T1\tLOC " in (out / "a1.ann").read_text(encoding="utf-8")
-    # Again over its own folder: replaced.
-    assert (
-        main(
-            [
-                "export",
-                "--corpus",
-                str(tmp_path / "corpus"),
-                "--store",
-                str(tmp_path / "s"),
-                "--annotator",
-                "alice",
-                "--format",
-                "brat",
-                "-o",
-                str(out),
-            ]
-        )
-        == 0
-    )
+
+    def again(output: str) -> int:
+        common = ["--corpus", str(tmp_path / "corpus"), "--store", str(tmp_path / "s")]
+        return main(["export", *common, "--annotator", "alice", "--format", "brat", "-o", output])
+
+    assert again(str(out)) == 0  # over its own folder: replaced
     other = tmp_path / "mine"
     other.mkdir()
     (other / "keep.txt").write_text("mine")
     capsys.readouterr()
-    assert (
-        main(
-            [
-                "export",
-                "--corpus",
-                str(tmp_path / "corpus"),
-                "--store",
-                str(tmp_path / "s"),
-                "--annotator",
-                "alice",
-                "--format",
-                "brat",
-                "-o",
-                str(other),
-            ]
-        )
-        == 1
-    )
+    assert again(str(other)) == 1
     assert "is not a folder an export wrote" in capsys.readouterr().err
     assert (other / "keep.txt").read_text() == "mine"
-    assert (
-        main(
-            [
-                "export",
-                "--corpus",
-                str(tmp_path / "corpus"),
-                "--store",
-                str(tmp_path / "s"),
-                "--annotator",
-                "alice",
-                "--format",
-                "brat",
-                "-o",
-                "-",
-            ]
-        )
-        == 1
-    )
+    assert again("-") == 1
     assert "writes a folder of files" in capsys.readouterr().err
 
 

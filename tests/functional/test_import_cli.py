@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from stores import make_store
 
 from cooltui.cli import main
 from cooltui.corpus import Corpus, load_corpus
@@ -37,12 +38,6 @@ def annotation(article, status: Status = Status.DONE) -> Annotation:
     ]
     made = Annotation(article.id, article.text_sha, tuple(spans), status=status, note="cek lagi")
     return made.with_doc_labels("themes", ["KAMTIBMAS"]).with_doc_labels("activity", ["SAMBANG"])
-
-
-def make_store(folder: Path, name: str, annotations: list[Annotation]) -> None:
-    with Store.open(folder, name) as store:
-        for item in annotations:
-            store.save(item)
 
 
 def records(folder: Path, name: str) -> dict[str, Annotation]:
