@@ -455,3 +455,29 @@ def test_conll_records_of_texts_differing_only_in_blanks_each_find_their_article
         "a": ["Polsek Minas"],
         "b": ["Polsek Minas"],
     }
+
+
+def test_the_rules_suggestions_written_by_suggest_come_in_as_suggestions(tmp_path, capsys):
+    out = tmp_path / "suggestions.jsonl"
+    store = tmp_path / "into"
+    assert (
+        main(
+            [
+                "suggest",
+                "--corpus",
+                str(SEEDS),
+                "--store",
+                str(store),
+                "-o",
+                str(out),
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    assert run(str(out), "--as-suggestions", store=store) == 0, capsys.readouterr().err
+    stored = records(store, "bob")
+    assert len(stored) == 5
+    assert all(a.suggested and not a.spans and a.status is Status.TODO for a in stored.values())
+    assert all(s.source.startswith("rule:") for a in stored.values() for s in a.suggested)

@@ -143,3 +143,34 @@ def test_spacy_missing_is_one_line(tmp_path, capsys, monkeypatch):
         "cooltui: cooltui train needs spaCy, which is not installed; install it with "
         "pip install 'cooltui[spacy]'\n"
     )
+
+
+def test_suggest_with_the_model_writes_what_import_offers_as_suggestions(trained, tmp_path, capsys):
+    store, _ = trained
+    out = tmp_path / "model.jsonl"
+    corpus = [option for path in CORPUS for option in ("--corpus", str(path))]
+    common = [*corpus, "--store", str(store)]
+    assert main(["suggest", *common, "--annotator", "gold", "--model", "-o", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    spans = [span for line in lines for span in line["spans"]]
+    assert spans and {span["source"] for span in spans} == {"model:gold"}
+    assert all(line["status"] == "suggested" for line in lines)
+    assert all(
+        s["text"] == line["text"][s["start"] : s["end"]] for line in lines for s in line["spans"]
+    )
+    capsys.readouterr()
+    args = ["import", str(out), "--as-suggestions", *common, "--annotator", "eve"]
+    assert main(args) == 0, capsys.readouterr().err
+    with Store.open(store, "eve", read_only=True) as opened:
+        offered = [span for annotation in opened for span in annotation.suggested]
+    assert offered and {span.source for span in offered} == {"model:gold"}
+
+
+def test_suggest_with_no_model_says_where_it_looked(tmp_path, capsys):
+    corpus = [option for path in CORPUS for option in ("--corpus", str(path))]
+    store = tmp_path / "annotations"
+    assert (
+        main(["suggest", *corpus, "--store", str(store), "--annotator", "nobody", "--model"]) == 1
+    )
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no model there; `cooltui train` makes one" in err

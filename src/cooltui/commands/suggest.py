@@ -40,6 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the file to write, - for stdout (default: <store>/{DEFAULT_NAME})",
     )
     parser.add_argument(
+        "--model",
+        nargs="?",
+        const="",
+        metavar="FOLDER",
+        help="suggest with a model `cooltui train` made instead of the rules: the annotator's "
+        "(<store>/models/<annotator>), or the one in FOLDER; `cooltui import --as-suggestions` "
+        "then offers them in the app",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         metavar="N",
@@ -61,11 +70,23 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     settings = settings_from(args)
-    # The patterns are checked before the corpus loads: a typo fails at once.
-    suggester = Suggester(settings.load_scheme(), getattr(args, "patterns", None) or ())
+    if args.model is not None:
+        from cooltui.learn.suggest import ModelSuggester
+        from cooltui.learn.train import model_folder
+
+        folder = (
+            Path(args.model)
+            if args.model
+            else model_folder(settings.store_dir, [settings.annotator])
+        )
+        suggester: Suggester | ModelSuggester = ModelSuggester(settings.load_scheme(), folder)
+        jobs = 1  # the workers would make the rules' suggester; the model runs here
+    else:
+        # The patterns are checked before the corpus loads: a typo fails at once.
+        suggester = Suggester(settings.load_scheme(), getattr(args, "patterns", None) or ())
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        jobs = args.jobs or min(MAX_JOBS, cpus or 1)
     corpus = settings.load_corpus()
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    jobs = args.jobs or min(MAX_JOBS, cpus or 1)
 
     @contextmanager
     def output() -> Iterator[tuple[BinaryIO, str]]:

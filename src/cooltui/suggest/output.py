@@ -22,14 +22,14 @@ import orjson
 from cooltui.corpus import Article, CorpusError
 from cooltui.export.formats import jsonl_line
 from cooltui.export.record import DocLabels, Record
-from cooltui.model import Annotation
+from cooltui.model import SUGGESTED, Annotation
 from cooltui.scheme import Scheme
 from cooltui.suggest.core import Dateline, Suggester, Suggestions
 
 _START_METHODS = multiprocessing.get_all_start_methods()
 ANNOTATOR = "suggester"
 """The "annotator" of suggested records."""
-STATUS = "suggested"
+STATUS = SUGGESTED
 
 
 @dataclass(slots=True)

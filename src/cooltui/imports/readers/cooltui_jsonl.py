@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from cooltui.imports.source import SourceError, SourceRecord, SourceSpan
-from cooltui.model import MANUAL, Status
+from cooltui.model import MANUAL, SUGGESTED, Status
 from cooltui.scheme import EXPORT_FIELDS
 
 LINE_KEYS = ("id", "text", "spans", "status", "annotator", "meta")
@@ -93,7 +93,9 @@ def _from_line(where: str, data: Any) -> SourceRecord:
     if not isinstance(data, dict):
         raise _ShapeError("the line is not a JSON object")
     spans = _field(data, "spans", list, "a list")
-    status = _status(_field(data, "status", str, "a string"))
+    given = _field(data, "status", str, "a string")
+    # `cooltui suggest` writes this form with "suggested": offered, nobody's work.
+    status = None if given == SUGGESTED else _status(given)
     meta = _field(data, "meta", dict, "an object")
     title = meta.get("title")
     return SourceRecord(
@@ -103,10 +105,14 @@ def _from_line(where: str, data: Any) -> SourceRecord:
         spans=tuple(_span(span) for span in spans),
         labels=tuple(_labels(data)),
         note=_field(data, "note", str, "a string", default=""),
-        done=status == Status.DONE,
+        done=status is Status.DONE,
         annotator=_field(data, "annotator", str, "a string"),
         title=title if isinstance(title, str) else None,
-        meta={**meta, "sources": [_source(span) for span in spans], "status": status.value},
+        meta={
+            **meta,
+            "sources": [_source(span) for span in spans],
+            **({"status": status.value} if status is not None else {}),
+        },
     )
 
 
