@@ -85,10 +85,13 @@ print(json.dumps({"export_s": done - opened, "cpu_s": cpu, "total_s": done - sta
 """
 
 
-def make_article(rng: random.Random, pool: list[tuple[str, list[Token]]]) -> tuple[str, list[Span]]:
-    """A ~2 KB text of seed sentences, and spans on its tokens (each sentence tokenized once)."""
+def make_article(
+    rng: random.Random, pool: list[tuple[str, list[Token]]], target: int = TARGET_CHARS
+) -> tuple[str, list[Span]]:
+    """A text of seed sentences of about `target` characters, and spans of one to three tokens
+    on most of its sentences (each sentence tokenized once)."""
     text, spans = "", []
-    while len(text) < TARGET_CHARS:
+    while len(text) < target:
         sentence, tokens = rng.choice(pool)
         base = len(text)
         first = rng.randrange(len(tokens))

@@ -51,14 +51,14 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cooltui.corpus import load_corpus
-from cooltui.model import Annotation, Span, Status
+from cooltui.model import Annotation, Status
 from cooltui.store import Store
-from cooltui.text import Token, tokenize
+from cooltui.text import tokenize
 from corpus import sentences
+from export import make_article
 
 FORMATS = ("jsonl", "doccano", "conll", "spacy", "labelstudio", "prodigy", "brat")
 """The formats `cooltui export` writes and `cooltui import` reads."""
-LABELS = ["PER", "ORG", "LOC", "EVENT", "DATE", "ROLE", "RANK"]
 THEMES = ["KAMTIBMAS", "SILATURAHMI", "ANTI_HOAX", "PERSATUAN", "ANTI_GOLPUT"]
 ACTIVITIES = ["SAMBANG", "DIALOG", "SOSIALISASI", "PATROLI"]
 CHARS = (300, 3_700)
@@ -110,7 +110,7 @@ def build(root: Path, count: int) -> Built:
         return Built(corpus_path, store_dir, **orjson.loads(marker.read_bytes()))
     rng = random.Random(7)
     pool = [(sentence, tokenize(sentence)) for sentence in sentences()]
-    made = [make_article(rng, pool) for _ in range(count)]
+    made = [make_article(rng, pool, rng.randint(*CHARS)) for _ in range(count)]
     with corpus_path.open("wb") as out:
         for number, (text, _) in enumerate(made):
             out.write(orjson.dumps({"id": f"a{number:06d}", "text": text}) + b"\n")
@@ -124,23 +124,6 @@ def build(root: Path, count: int) -> Built:
     totals = {"articles": count, "spans": sum(len(spans) for _, spans in made)}
     marker.write_bytes(orjson.dumps(totals))
     return Built(corpus_path, store_dir, **totals)
-
-
-def make_article(rng: random.Random, pool: list[tuple[str, list[Token]]]) -> tuple[str, list[Span]]:
-    """A text of seed sentences, and spans of one to three tokens on most of its sentences
-    (each sentence tokenized once)."""
-    target = rng.randint(*CHARS)
-    text, spans = "", []
-    while len(text) < target:
-        sentence, tokens = rng.choice(pool)
-        base = len(text)
-        first = rng.randrange(len(tokens))
-        if rng.random() < 0.6 and (not spans or spans[-1].end <= base + tokens[first].start):
-            last = min(len(tokens) - 1, first + rng.randint(0, 2))
-            start, end = base + tokens[first].start, base + tokens[last].end
-            spans.append(Span(start, end, rng.choice(LABELS), (text + sentence)[start:end]))
-        text += sentence + ("\n" if rng.random() < 0.3 else " ")  # paragraphs, as scraped
-    return text.strip(), spans
 
 
 def count_store(store_dir: Path, annotator: str) -> Counted:
