@@ -18,6 +18,8 @@ from typing import Any, Self
 
 MANUAL = "manual"
 """The source of a span the annotator made by hand; a suggested span names its rule instead."""
+MODEL_SOURCE = "model:"
+"""How the source of a trained model's suggestion begins: "model:<its folder's name>"."""
 SUGGESTED = "suggested"
 """The status of a record `cooltui suggest` writes: suggestions, nobody's work yet."""
 

@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be 1 or more")
     settings = settings_from(args)
     if args.model is not None:
+        from cooltui.learn.layout import model_folder
         from cooltui.learn.suggest import ModelSuggester
-        from cooltui.learn.train import model_folder
 
         folder = (
             Path(args.model)

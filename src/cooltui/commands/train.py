@@ -44,6 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, metavar="N", help="another seed, another dev share (0)"
     )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        metavar="N",
+        help="stop after N epochs at most (default: when the time runs out, or after 15 "
+        "epochs without a better dev score)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,16 +58,19 @@ def run(args: argparse.Namespace) -> int:
 
     from cooltui.errors import UsageError
     from cooltui.learn import TrainOptions, train_model
-    from cooltui.learn.train import model_folder, require_spacy
+    from cooltui.learn.layout import model_folder
+    from cooltui.learn.train import require_spacy
     from cooltui.store import Store
 
     if not args.minutes > 0:
         raise UsageError("--minutes must be more than 0")
+    if args.epochs is not None and args.epochs < 1:
+        raise UsageError("--epochs must be 1 or more")
     require_spacy()  # before the corpus is read: a missing spaCy is known at once
     settings = settings_from(args)
     names = _annotators(args.annotators, settings.annotator, settings.store_dir)
     labels = _split(args.labels, "--labels") if args.labels is not None else None
-    options = TrainOptions(args.minutes, args.seed, labels)
+    options = TrainOptions(args.minutes, args.seed, labels, args.epochs)
     scheme = settings.load_scheme()
     target = model_folder(settings.store_dir, names)
     with ExitStack() as stack:
@@ -136,6 +146,17 @@ def _report(trained: Trained, names: list[str]) -> str:
         lines.append(
             f"spans: precision {totals['span_p']:.2f}, recall {totals['span_r']:.2f}, "
             f"F1 {totals['span_f']:.2f}"
+        )
+    choice = trained.beside_rules
+    if choice is not None:
+        rules, model, both = choice.rules, choice.model, choice.both
+        lines.append(
+            f"suggestions on the dev share, span F1: rules {rules.f1:.2f}, model {model.f1:.2f}, "
+            + (
+                f"both {both.f1:.2f} with the model's spans scored {choice.threshold:.2f} or more"
+                if choice.threshold is not None
+                else "both: the model adds nothing beside the rules (no threshold did better)"
+            )
         )
     width = max(map(len, trained.scores), default=0)
     lines.append("per label on the dev share (precision, recall, F1):")

@@ -38,19 +38,17 @@ from cooltui.errors import CoolError, UsageError
 from cooltui.export import ExportOptions, LabelsMap, Split, export, part_paths
 from cooltui.export.docbin import SPANS_KEY
 from cooltui.export.labels import OUTSIDE
-from cooltui.model import Annotation
+from cooltui.learn.layout import BEST, META_FILE
+from cooltui.learn.threshold import Choice, DevText, choose_threshold
+from cooltui.model import Annotation, Span
 from cooltui.scheme import Scheme
+from cooltui.suggest.core import Suggestions
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
     from spacy.training import Example
 
-MODELS = "models"
-"""The folder of the store folder that holds the trained models."""
-BEST = "model-best"
-META_FILE = "training.json"
-"""What a model folder holds beside the model: also what marks a folder as ours to replace."""
 DATA_FILE = "annotations.spacy"
 """The export's base name: annotations.train.spacy and annotations.dev.spacy are written."""
 MIN_ARTICLES = 5
@@ -80,6 +78,9 @@ class TrainOptions:
     """Chooses the dev share (as --split's seed does) and seeds spaCy's randomness."""
     labels: tuple[str, ...] | None = None
     """The span labels to learn; None: every label of the scheme."""
+    epochs: int | None = None
+    """At most this many epochs (None: as many as the time budget and PATIENCE allow): the
+    same data, seed and epochs make the same model however busy the machine is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +101,9 @@ class Trained:
     left_out: int = 0
     """Done articles left out of the data because of problems (`cooltui export` names them)."""
     totals: dict[str, float | None] = field(default_factory=dict)
-
-
-def model_folder(store_dir: Path, annotators: Sequence[str]) -> Path:
-    """<store>/models/<name>: the annotators' names joined by "+"."""
-    return store_dir / MODELS / "+".join(annotators)
+    beside_rules: Choice | None = None
+    """The threshold its spans must reach beside the rules', and the figures it was chosen by;
+    None when the pipeline finds no spans."""
 
 
 def require_spacy() -> None:
@@ -138,6 +137,7 @@ def train_model(
     try:
         data = _training_data(annotations, corpus, scheme, work, options.seed, labels_map)
         trained = _fit(data, scheme, work, options, started, progress)
+        trained = replace(trained, beside_rules=_beside_rules(data, scheme, work, options))
         _write_meta(work / META_FILE, trained, scheme, annotators, options)
         _put_in_place(work, target)
     except BaseException:
@@ -272,6 +272,8 @@ def _fit(
             progress(time.monotonic() - started, epochs, best)
         if time.monotonic() > deadline or epochs - best_epoch >= PATIENCE:
             break
+        if options.epochs is not None and epochs >= options.epochs:
+            break
     return Trained(
         folder,
         list(nlp.pipe_names),
@@ -285,6 +287,31 @@ def _fit(
         data.left_out,
         _totals(scores),
     )
+
+
+def _beside_rules(
+    data: _Data, scheme: Scheme, folder: Path, options: TrainOptions
+) -> Choice | None:
+    """The best model's threshold beside the rules, chosen on the dev share."""
+    if not scheme.labels:
+        return None
+    from cooltui.learn.predict import load_model, predict
+    from cooltui.suggest import Suggester
+
+    nlp = load_model(folder / BEST)
+    learned = set(options.labels or scheme.label_names)
+    rules = Suggester(scheme)
+    dev = []
+    for doc in _docs(data.dev, nlp):
+        found = rules.suggest(doc.text)
+        kept = tuple(span for span in found.spans if span.label in learned)
+        gold = tuple(
+            Span(span.start_char, span.end_char, span.label_, span.text)
+            for span in doc.spans[SPANS_KEY]
+        )
+        dev.append(DevText(doc.text, gold, Suggestions(kept, found.themes)))
+    predictions = list(predict(nlp, (item.text for item in dev)))
+    return choose_threshold(dev, predictions, scheme, "model")
 
 
 def _docs(path: Path, nlp: Language) -> list[Doc]:
@@ -370,6 +397,7 @@ def _write_meta(
         "labels": list(options.labels) if options.labels else sorted(scheme.label_names),
         "seed": options.seed,
         "minutes": options.minutes,
+        "max_epochs": options.epochs,
         "seconds": round(trained.seconds, 1),
         "epochs": trained.epochs,
         "best_epoch": trained.best_epoch,
@@ -381,6 +409,8 @@ def _write_meta(
         "left_out": trained.left_out,
         "data": {"train": "annotations.train.spacy", "dev": "annotations.dev.spacy"},
     }
+    if trained.beside_rules is not None:
+        meta |= trained.beside_rules.to_json()
     path.write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2) + b"\n")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +22,10 @@ from cooltui.suggest.patterns import Patterns
 from cooltui.suggest.rules import BuiltinRules, Candidate, scan
 from cooltui.suggest.themes import CueMatcher, ThemeSuggestion
 from cooltui.text import TokenIndex, tokenize
+
+ScoredSpan = tuple[Span, float]
+"""A span a model proposes, with its score (0 to 1)."""
+ScoredTheme = tuple[ThemeSuggestion, float]
 
 _NEVER_JOINS = frozenset('()[]{}"“”«»,;!?')
 """Punctuation the tokenizer never keeps inside a word next to a letter: a token boundary."""
@@ -37,6 +41,12 @@ class Suggestions:
 
     spans: tuple[Span, ...]
     themes: tuple[ThemeSuggestion, ...]
+    model: str | None = None
+    """The source name of the model whose suggestions joined these ("model:alice"), if any."""
+    span_scores: Mapping[tuple[int, int, str], float] = field(default_factory=dict)
+    """The model's score of each span it proposed (by Span.key), the rules' spans included."""
+    theme_scores: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    """The model's score of each (group, value) it proposed."""
 
     def with_imported(
         self, spans: Sequence[Span], labels: Mapping[str, Sequence[str]]
@@ -54,7 +64,66 @@ class Suggestions:
             themes.extend(
                 ThemeSuggestion(group, value, ()) for value in values if (group, value) not in known
             )
-        return Suggestions(tuple(sorted([*kept, *taken], key=SPAN_ORDER)), tuple(themes))
+        return Suggestions(
+            tuple(sorted([*kept, *taken], key=SPAN_ORDER)),
+            tuple(themes),
+            self.model,
+            self.span_scores,
+            self.theme_scores,
+        )
+
+    def with_model(
+        self,
+        model: str,
+        spans: Sequence[ScoredSpan],
+        themes: Sequence[ScoredTheme],
+        boundaries: Boundaries,
+        threshold: float | None,
+    ) -> Suggestions:
+        """These and a model's: its spans scored `threshold` or more (None: none of them) that
+        lie on token boundaries and overlap none of these, each once (a span these propose too
+        keeps its source and gets the model's score), and its document values.
+
+        These win where the two overlap: the threshold is chosen (cooltui.learn.train) so that
+        what the model adds beside them makes the whole better on the dev share, never worse.
+        """
+        scores = dict(self.span_scores)
+        mine = {span.key for span in self.spans}
+        taken = _Taken(self.spans)
+        added: list[Span] = []
+        for span, score in sorted(spans, key=lambda item: -item[1]):  # the surest first
+            if threshold is None or score < threshold:
+                continue
+            if span.key in mine:
+                scores[span.key] = max(score, scores.get(span.key, 0.0))
+            elif (
+                taken.free(span.start, span.end)
+                and boundaries.is_start(span.start)
+                and boundaries.is_end(span.end)
+            ):
+                taken.take(span.start, span.end)
+                added.append(span)
+                scores[span.key] = score
+        theme_scores = dict(self.theme_scores)
+        known = {(theme.group, theme.value) for theme in self.themes}
+        more = []
+        for theme, score in themes:
+            key = (theme.group, theme.value)
+            theme_scores[key] = score
+            if key not in known:
+                known.add(key)
+                more.append(theme)
+        return Suggestions(
+            tuple(sorted([*self.spans, *added], key=SPAN_ORDER)),
+            (*self.themes, *more),
+            model,
+            scores,
+            theme_scores,
+        )
+
+    def from_model(self, span: Span) -> bool:
+        """Whether the model proposed `span` (alone, or with the rules)."""
+        return span.key in self.span_scores
 
 
 def _overlaps_any(span: Span, spans: Sequence[Span]) -> bool:
@@ -72,10 +141,18 @@ class Dateline:
     place: str | None = None
 
 
-class _Boundaries(Protocol):
+class Boundaries(Protocol):
+    """Where tokens start and end in one text: a TokenIndex, or boundaries_of(text)."""
+
     def is_start(self, offset: int) -> bool: ...
 
     def is_end(self, offset: int) -> bool: ...
+
+
+def boundaries_of(text: str) -> Boundaries:
+    """The token boundaries of `text`, found only where asked (cheaper than a TokenIndex for a
+    few dozen spans)."""
+    return _LocalTokens(text)
 
 
 class _LocalTokens:
@@ -183,7 +260,7 @@ class Suggester:
         if self.patterns:
             tokens = tokens if tokens is not None else TokenIndex(text)
             candidates.extend(self.patterns.find(tokens))
-        boundaries: _Boundaries = tokens if tokens is not None else _LocalTokens(text)
+        boundaries: Boundaries = tokens if tokens is not None else _LocalTokens(text)
         spans = _resolve(text, candidates, self.labels, boundaries, existing, rejected)
         return Suggestions(spans, self.cues.find(text, words))
 
@@ -192,7 +269,7 @@ def _resolve(
     text: str,
     candidates: Iterable[Candidate],
     labels: frozenset[str],
-    boundaries: _Boundaries,
+    boundaries: Boundaries,
     existing: Sequence[Span],
     rejected: Sequence[Span],
 ) -> tuple[Span, ...]:
