@@ -70,6 +70,14 @@ def build_parser(
         metavar="FILE",
         help="more suggestion rules: a patterns file in Prodigy's JSONL format; repeatable",
     )
+    parser.add_argument(
+        "--retrain-every",
+        type=_count,
+        metavar="N",
+        help="retrain your model (needs the spacy extra) in the background every N articles "
+        "you mark done, its suggestions joining the rules'; 0: never (default: 10 when spaCy "
+        "is installed)",
+    )
     add_common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules: dict[str, ModuleType] = {}
@@ -80,6 +88,16 @@ def build_parser(
         add_common_options(sub, top=False)
         modules[name] = module
     return parser, modules
+
+
+def _count(given: str) -> int:
+    try:
+        number = int(given)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{given!r} is not a number of articles (0 or more)")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,7 +185,12 @@ def _launch_app(args: argparse.Namespace) -> int:
         settings = settings_from(args)
         from cooltui.tui.app import run
 
-        return run(settings, read_only=args.read_only, patterns=args.patterns or ())
+        return run(
+            settings,
+            read_only=args.read_only,
+            patterns=args.patterns or (),
+            retrain_every=args.retrain_every,
+        )
     finally:
         if enabled:
             gc.enable()

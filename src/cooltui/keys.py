@@ -183,7 +183,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _command("pick_labels", "T", "Pick themes, activity", THEMES, priority="opens"),
     _command("accept_suggestion", "enter", "Accept the suggestion", SUGGESTIONS),
     _command("accept_all_suggestions", "A", "Accept all", SUGGESTIONS),
-    _command("toggle_suggestions", "S", "Show/hide suggestions", SUGGESTIONS),
+    _command("toggle_suggestions", "S", "Suggestions shown: all, rules, model, none", SUGGESTIONS),
     _command("consistency_next", "K", "Consistency: next text labelled elsewhere", SPANS),
     _command(
         "consistency_label_all",

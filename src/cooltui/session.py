@@ -21,7 +21,7 @@ from cooltui.corpus import Article, Corpus
 from cooltui.edits import Offer, SpanIndex, label_range, resolve_review, toggle_value
 from cooltui.errors import CoolError
 from cooltui.keys import ACTIONS, bound_keys, key_shown, split_keys
-from cooltui.model import Annotation, Span, Status
+from cooltui.model import MODEL_SOURCE, Annotation, Span, Status
 from cooltui.query import ArticleFacts, Assigned, ListRow
 from cooltui.scheme import Scheme
 from cooltui.store import PROJECT_FILE, Store, StoreError
@@ -29,6 +29,7 @@ from cooltui.text import ID_WIDTH, TokenIndex, printable, truncate
 
 if TYPE_CHECKING:
     from cooltui.lazy_suggester import LazySuggester
+    from cooltui.learn.loop import ModelEvent, ModelLoop
     from cooltui.suggest import Suggester, Suggestions
     from cooltui.team.project import Project
 
@@ -45,6 +46,9 @@ Clock = Callable[[], float]
 
 Edit = Callable[[Annotation], tuple[Annotation, Span | None]]
 """An edit of the open article's annotation: the new annotation and the span to focus."""
+
+Source = Literal["rules", "model"]
+"""One source of suggestions: the rules (and imported suggestions), or the annotator's model."""
 
 
 class SessionRefused(CoolError):
@@ -122,6 +126,7 @@ class Session:
         clock: Clock = time.monotonic,
         corpus_paths: tuple[Path, ...] = (),
         new_store: bool = False,
+        learning: ModelLoop | None = None,
     ) -> None:
         self.corpus = corpus
         self.store = store
@@ -157,6 +162,8 @@ class Session:
             if status is Status.DONE and article_id in self._counted
         )
         """Done articles counted: the store may hold records of articles of others."""
+        # Every done article of the store: what a model is trained on.
+        self._done_all = sum(1 for status in self.statuses.values() if status is Status.DONE)
         self.stale: set[str] = {
             article_id
             for article_id, sha in store.text_shas().items()
@@ -170,6 +177,15 @@ class Session:
         """What the rules suggest for the open article, whatever has been made or rejected;
         None until found (see `open`)."""
         self.suggestions_shown = True
+        # When set, only this source's suggestions are shown (S steps through them).
+        self.only_source: Source | None = None
+        # The annotator's model, retrained as they go (cooltui.learn.loop); None without it.
+        self.learning = learning
+        # The suggestions on offer, what they were found in and the source shown: and those
+        # of them of that source.
+        self._shown: tuple[
+            tuple[Span, ...], Suggestions | None, Source | None, tuple[Span, ...]
+        ] = ((), None, None, ())
         self._offer = Offer(())
         """What of the suggestions is on offer, kept up to date edit by edit."""
         self._last_edit = clock()
@@ -217,6 +233,8 @@ class Session:
         self._last_edit = self._clock()
         self.suggestions = None
         self._offer = Offer(())
+        if self.learning is not None:
+            self.learning.request(article.id, text)
         if suggest:
             self.suggest()
         return Opened(article, text, self.tokens, self.annotation, note)
@@ -352,6 +370,8 @@ class Session:
         self.commit(annotation.with_status(status))
         if status is Status.DONE:
             self._done_here.add(annotation.article_id)
+            if self.learning is not None:
+                self.learning.note_done(self._done_all)
         return self.next_unfinished(after=annotation.article_id)
 
     def _check_done(self, annotation: Annotation) -> None:
@@ -508,8 +528,10 @@ class Session:
 
     def _note_status(self, article_id: str, status: Status) -> None:
         before = self.statuses.get(article_id, Status.TODO)
+        change = (status is Status.DONE) - (before is Status.DONE)
         if article_id in self._counted:
-            self._done += (status is Status.DONE) - (before is Status.DONE)
+            self._done += change
+        self._done_all += change
         self.statuses[article_id] = status
 
     # Suggestions
@@ -523,8 +545,8 @@ class Session:
         self._offer = Offer(self.suggestions.spans)
 
     def _suggestions_for(self, article: Article) -> Suggestions:
-        """What to offer on `article`: the rules' suggestions, and those imported into its
-        record (`cooltui import --as-suggestions`)."""
+        """What to offer on `article`: the rules' suggestions, those imported into its record
+        (`cooltui import --as-suggestions`), and the annotator's model's once they came."""
         from cooltui.suggest import Dateline  # the rules' import waits for the first article
 
         found = self.suggester.suggest(
@@ -533,13 +555,97 @@ class Session:
         imported = self.annotation
         if imported is not None:
             found = found.with_imported(imported.suggested, imported.suggested_labels)
+        learning = self.learning
+        info = learning.info() if learning is not None else None
+        prediction = learning.prediction(article.id) if learning is not None else None
+        if learning is not None and info is not None and prediction is not None:
+            from cooltui.learn.scored import scored_spans, scored_themes
+
+            text = article.text
+            found = found.with_model(
+                learning.source,
+                scored_spans(prediction, text, self.scheme, learning.source),
+                scored_themes(prediction, self.scheme),
+                self.tokens,
+                info.threshold,
+            )
         return found
 
+    def model_arrived(self, article_id: str) -> bool:
+        """The model's prediction for `article_id` came: whether the open article's suggestions
+        changed with it."""
+        if self.article is None or self.article.id != article_id or self.suggestions is None:
+            return False
+        before = self.suggestions
+        self.suggestions = None
+        self.suggest()
+        return self.suggestions != before
+
+    def start_learning(self, on_event: Callable[[ModelEvent], None]) -> None:
+        """Start the model's loop (its worker, a training that is due): events come to
+        `on_event` from its threads."""
+        if self.learning is None:
+            return
+        self.learning.start(self._done_all, on_event)
+        if self.article is not None:
+            self.learning.request(self.article.id, self.article.text)
+
+    def stop_learning(self) -> None:
+        if self.learning is not None:
+            self.learning.close()
+
     def offered(self) -> tuple[Span, ...]:
-        """The suggestions on offer: shown, not rejected, not under a span already made."""
+        """The suggestions on offer: shown (of the source shown), not rejected, not under a
+        span already made."""
         if not self.suggestions_shown or self.annotation is None:
             return ()
-        return self._offer.update(self.annotation.spans, self.annotation.rejected)
+        offered = self._offer.update(self.annotation.spans, self.annotation.rejected)
+        if self.only_source is None or self.suggestions is None:
+            return offered
+        found, only = self.suggestions, self.only_source
+        if self._shown[:3] != (offered, found, only):  # the same tuple back while unchanged
+            shown = tuple(s for s in offered if self._from(found, s) in (only, None))
+            self._shown = (offered, found, only, shown)
+        return self._shown[3]
+
+    @staticmethod
+    def _from(found: Suggestions, span: Span) -> Source | None:
+        """Which source proposed `span`: None for both."""
+        if not found.from_model(span):
+            return "rules"
+        return "model" if span.source.startswith(MODEL_SOURCE) else None
+
+    def step_suggestions(self) -> str:
+        """Show the next of: every suggestion, the rules' only, the model's only (those two
+        while a model has joined), none; what is shown now, in words."""
+        model = self.suggestions is not None and self.suggestions.model is not None
+        if not self.suggestions_shown:
+            self.suggestions_shown, self.only_source = True, None
+            return "suggestions shown"
+        if model and self.only_source is None:
+            self.only_source = "rules"
+            return "the model's suggestions hidden: the rules' only"
+        if model and self.only_source == "rules":
+            self.only_source = "model"
+            return "the rules' suggestions hidden: the model's only"
+        self.suggestions_shown, self.only_source = False, None
+        return "suggestions hidden"
+
+    def suggestion_notes(self) -> Mapping[tuple[int, int, str], str]:
+        """What names the source of each suggestion the model proposed, with its score (the
+        reader's border shows it): "model:alice 0.93", or "rule:RANK + model:alice 0.97"."""
+        found = self.suggestions
+        if found is None or found.model is None:
+            return {}
+        notes = {}
+        for span in self.offered():
+            score = found.span_scores.get(span.key)
+            if score is None:
+                continue
+            by_model = span.source.startswith(MODEL_SOURCE)
+            joined = "" if by_model else f" + {found.model}"
+            notes[span.key] = f"{span.source}{joined} {score:.2f}"
+        return notes
 
     def suggestion_from(self, offset: int, step: int, current: Span | None = None) -> Span | None:
         """The suggestion on offer after `offset` (step 1) or before it (-1), wrapping at the
@@ -595,10 +701,22 @@ class Session:
         return any(s.key == span.key for s in self.offered())
 
     def suggested_values(self) -> frozenset[tuple[str, str]]:
-        """The (group, value) pairs the rules suggest for the open article, when shown."""
-        if not self.suggestions_shown or self.suggestions is None:
+        """The (group, value) pairs suggested for the open article, when shown (of the source
+        shown: a value with no cue of the rules and a score is the model's)."""
+        found = self.suggestions
+        if not self.suggestions_shown or found is None:
             return frozenset()
-        return frozenset((theme.group, theme.value) for theme in self.suggestions.themes)
+        only = self.only_source
+        return frozenset(
+            key
+            for theme in found.themes
+            if (key := (theme.group, theme.value))
+            and (
+                only is None
+                or (only == "rules" and (theme.cues or key not in found.theme_scores))
+                or (only == "model" and key in found.theme_scores)
+            )
+        )
 
     def value_marks(self) -> Mapping[tuple[str, str], str]:
         """What to mark document label values with beside a suggestion's mark: who chose each,

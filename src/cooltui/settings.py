@@ -65,6 +65,15 @@ class Settings:
             max_article_mb=max_article_mb or MAX_ARTICLE_MB,
         )
 
+    def command_line(self) -> list[str]:
+        """The common options that give another cooltui command these settings."""
+        options = ["--store", str(self.store_dir.absolute()), "--annotator", self.annotator]
+        for path in self.corpus_paths:
+            options += ["--corpus", str(path.absolute())]
+        if self.scheme_path is not None:
+            options += ["--scheme", str(self.scheme_path.absolute())]
+        return [*options, "--max-article-mb", str(self.max_article_mb)]
+
     def load_corpus(self) -> Corpus:
         """The corpus, with each problem reported on stderr; fails when nothing could load."""
         progress = _ProgressLine() if sys.stderr.isatty() else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -35,7 +36,7 @@ from cooltui.edits import (
     remove,
     toggle_value,
 )
-from cooltui.errors import CoolError
+from cooltui.errors import CoolError, UsageError
 from cooltui.keys import ACTIONS, FIELD_ACTIONS, OPENERS, keymap
 from cooltui.lazy_suggester import LazySuggester
 from cooltui.model import MANUAL, Annotation, Span, Status
@@ -58,6 +59,7 @@ from cooltui.tui.reader import ArticleHeading, Reader, ReviewWarning
 from cooltui.tui.sidebar import Sidebar
 
 if TYPE_CHECKING:
+    from cooltui.learn.loop import ModelEvent, ModelLoop
     from cooltui.team.walk import ConsistencyWalk
     from cooltui.tui.pickers import ValuePicker
 
@@ -236,8 +238,36 @@ class CoolApp(App[None]):
         """Whether _after_first_paint has run."""
         add_scheme_bindings(self, scheme)
 
+    class ModelNews(Message):
+        """The annotator's model told something, from one of its threads: a prediction came
+        (several in a burst replace each other), or a training ended."""
+
+        def __init__(self, event: ModelEvent) -> None:
+            super().__init__()
+            self.event = event
+
+        def can_replace(self, message: Message) -> bool:
+            return (
+                isinstance(message, CoolApp.ModelNews)
+                and message.event.message is None
+                and self.event.message is None
+                and message.event.article_id == self.event.article_id
+            )
+
     def post_message_from_store(self, state: SaveState) -> None:
         self.post_message(self.StoreState(state))
+
+    def post_model_news(self, event: ModelEvent) -> None:
+        self.post_message(self.ModelNews(event))
+
+    @on(ModelNews)
+    def _show_model_news(self, message: ModelNews) -> None:
+        event = message.event
+        if event.article_id is not None and self.session.model_arrived(event.article_id):
+            self._refresh_views()
+        if event.message is not None:
+            severity = "error" if event.failed else "information"
+            self.notify(Content(printable(event.message)), severity=severity, timeout=8)
 
     @property
     def store(self) -> Store:
@@ -329,6 +359,7 @@ class CoolApp(App[None]):
             self.articles.set_current(self.article.id)
             self.session.suggest()
             self._refresh_views()
+        self.session.start_learning(self.post_model_news)
         # The corpus and its rows live as long as the app: keep them out of the garbage
         # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
         gc.freeze()
@@ -352,6 +383,7 @@ class CoolApp(App[None]):
             self._last_collect = time.monotonic()
 
     def on_unmount(self) -> None:
+        self.session.stop_learning()
         if self._gc_was_enabled:
             gc.enable()
 
@@ -416,7 +448,7 @@ class CoolApp(App[None]):
         offered = self.session.offered()
         review = self.session.review_items()
         proposals = [item.proposed for item in review if item.proposed is not None]
-        self.reader.set_spans(spans, offered, proposals)
+        self.reader.set_spans(spans, offered, proposals, self.session.suggestion_notes())
         self.sidebar.show(
             annotation, self.session.suggested_values(), offered, review, self.session.value_marks()
         )
@@ -627,9 +659,9 @@ class CoolApp(App[None]):
             )
 
     def action_toggle_suggestions(self) -> None:
-        shown = self.session.suggestions_shown = not self.session.suggestions_shown
+        said = self.session.step_suggestions()
         self._refresh_views()
-        self.notify("suggestions shown" if shown else "suggestions hidden", timeout=2)
+        self.notify(said, timeout=2)
 
     def action_next_span(self) -> None:
         self._jump_span(1)
@@ -1074,6 +1106,7 @@ def build_app(
     patterns: Sequence[Path] = (),
     corpus: Corpus | None = None,
     make_session: SessionFactory = Session,
+    retrain_every: int | None = None,
 ) -> CoolApp:
     """The app on the settings' corpus (or `corpus`), scheme and store, as `cooltui` starts it;
     `make_session` makes its session (a review's: cooltui.team.review.ReviewSession).
@@ -1084,6 +1117,8 @@ def build_app(
     # Made when the first article's suggestions are found, after the first paint (a bad
     # pattern file fails here all the same).
     suggester = LazySuggester(settings.load_scheme(), patterns)
+    # A review's store is no one's own work: it trains no model.
+    learning = model_loop(settings, retrain_every, read_only) if make_session is Session else None
     articles = corpus if corpus is not None else settings.load_corpus()
 
     def open_session(on_state: Callable[[SaveState], None]) -> Session:
@@ -1105,9 +1140,39 @@ def build_app(
             read_only_reason=reason,
             corpus_paths=settings.corpus_paths,
             new_store=new_store,
+            **({"learning": learning} if learning is not None else {}),
         )
 
     return CoolApp(open_session)
+
+
+def model_loop(settings: Settings, every: int | None, read_only: bool) -> ModelLoop | None:
+    """The annotator's model in the loop, when spaCy is installed: retrained every `every` done
+    articles (None: DEFAULT_EVERY; 0, or a read-only store: never, a model there still used)."""
+    from importlib.util import find_spec
+
+    if find_spec("spacy") is None:
+        if every:
+            raise UsageError(
+                "--retrain-every needs spaCy, which is not installed; install it with "
+                "pip install 'cooltui[spacy]'"
+            )
+        return None
+    from cooltui.learn.layout import model_folder
+    from cooltui.learn.loop import DEFAULT_EVERY, TRAIN_MINUTES, ModelLoop
+
+    command = [
+        sys.executable,
+        "-m",
+        "cooltui.learn.worker",
+        "train",
+        *settings.command_line(),
+        "--minutes",
+        str(TRAIN_MINUTES),
+    ]
+    every = DEFAULT_EVERY if every is None else every
+    folder = model_folder(settings.store_dir, [settings.annotator])
+    return ModelLoop(folder, command, 0 if read_only else every)
 
 
 def run(
@@ -1117,10 +1182,16 @@ def run(
     patterns: Sequence[Path] = (),
     corpus: Corpus | None = None,
     make_session: SessionFactory = Session,
+    retrain_every: int | None = None,
 ) -> int:
     """Launch the app in this terminal; the store is closed (flushed) however the app ends."""
     app = build_app(
-        settings, read_only=read_only, patterns=patterns, corpus=corpus, make_session=make_session
+        settings,
+        read_only=read_only,
+        patterns=patterns,
+        corpus=corpus,
+        make_session=make_session,
+        retrain_every=retrain_every,
     )
     try:
         app.run()

@@ -8,7 +8,7 @@ cooltui speaks offsets into the text, so the reader converts through a table of 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import ClassVar
 
@@ -169,6 +169,7 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
         self.suggestions: tuple[Span, ...] = ()
         self.proposals: tuple[Span, ...] = ()
         """Where spans waiting for review probably went, drawn as suggestions are."""
+        self._notes: Mapping[tuple[int, int, str], str] = {}
         self._span_index = self._suggestion_index = self._proposal_index = SpanIndex.of(())
         self._line_starts = [0]
         self._marks: dict[int, list[Mark]] = {}
@@ -218,9 +219,12 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
         spans: Sequence[Span],
         suggestions: Sequence[Span] = (),
         proposals: Sequence[Span] = (),
+        notes: Mapping[tuple[int, int, str], str] | None = None,
     ) -> None:
         """Restyle for a new set of spans, suggestions and proposed places of spans waiting for
-        review, repainting only what changed."""
+        review, repainting only what changed; `notes` name the source of suggestions (by key)
+        where their own source says too little (a model's score)."""
+        self._notes = notes or {}
         changed: list[Span] = []
         for suggested, old, new in (
             (True, self.suggestions, tuple(suggestions)),
@@ -578,7 +582,8 @@ class Reader(SlicedTextArea, KeepsScrolledLines, inherit_bindings=False):
             self._say(
                 f"{mode}suggested {suggestion.label}: "
                 f"{truncate(suggestion.text, SPAN_TEXT_WIDTH, flatten=True)} "
-                f"· {printable(suggestion.source)} (enter accepts)"
+                f"· {printable(self._notes.get(suggestion.key, suggestion.source))} "
+                "(enter accepts)"
             )
             return
         self._say(mode.removesuffix(" · "))

@@ -1,0 +1,76 @@
+"""The model's own processes, started by the app (cooltui.learn.loop), at a lower priority:
+
+    python -m cooltui.learn.worker serve MODEL_FOLDER
+    python -m cooltui.learn.worker train [cooltui train's options]
+
+`serve` loads the model and answers requests, one JSON line each way: {"id", "text"} in,
+{"id", "stamp", "spans", "cats"} out (cooltui.learn.scored.Prediction), or {"id", "error"}.
+Before each answer it checks the model's training.json and loads the model again when a
+training replaced it; "stamp" says which model answered. It ends when its input closes.
+
+`train` is `cooltui train`. Both keep spaCy and its work out of the app's process: a key never
+waits for them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import orjson
+
+from cooltui.errors import CoolError
+from cooltui.learn.layout import model_stamp
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+NICENESS = 10
+"""How much lower than the app the model's processes run: a key's work comes first."""
+
+
+def serve(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
+    """Answer each request line with the model's prediction (see the module's doc)."""
+    from cooltui.learn.predict import load_model, predict
+
+    nlp: Language | None = None
+    loaded: int | None = None
+    for line in requests:
+        answer: dict[str, object]
+        try:
+            request = orjson.loads(line)
+            article_id, text = str(request["id"]), str(request["text"])
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            continue  # never from the app: nothing to answer
+        stamp = model_stamp(folder)
+        try:
+            if nlp is None or stamp != loaded:
+                nlp, loaded = load_model(folder), stamp
+            prediction = next(predict(nlp, [text]))
+            answer = {"id": article_id, "stamp": loaded, **prediction.to_json()}
+        except CoolError as error:
+            answer = {"id": article_id, "error": str(error)}
+        answers.write(orjson.dumps(answer, option=orjson.OPT_APPEND_NEWLINE))
+        answers.flush()
+
+
+def main(argv: list[str]) -> int:
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
+    if argv[:1] == ["serve"] and len(argv) == 2:
+        with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
+            serve(Path(argv[1]), sys.stdin.buffer, sys.stdout.buffer)
+        return 0
+    if argv[:1] == ["train"]:
+        from cooltui.cli import main as cooltui
+
+        return cooltui(["train", *argv[1:]])
+    print("usage: python -m cooltui.learn.worker serve FOLDER | train [OPTIONS]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
