@@ -82,6 +82,10 @@ def shard_notes(folder: Path) -> dict[str, int]:
 def check(store_dir: Path, acked: dict[str, int]) -> tuple[int, int]:
     """Damaged files in the store, and acknowledged saves not found in it."""
     damaged = 0
+    if not (store_dir / "crash").exists():
+        # Killed before it made its store (a busy machine is slow to start a child): it can
+        # have acknowledged nothing.
+        return 0, len(acked)
     for path in (store_dir / "crash").iterdir():
         if path.name == HISTORY:
             parts = path.read_bytes().split(b"\n")[:-1]  # the part after the last newline: torn
