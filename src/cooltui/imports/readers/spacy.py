@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cooltui.imports.source import SourceError, SourceRecord, SourceSpan
+from cooltui.memory import gc_paused
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -63,7 +64,10 @@ def read(path: Path) -> Iterator[SourceRecord]:
     # ValueError, msgpack's, numpy's, KeyError for a missing key or string): all of them
     # mean the same thing to the user.
     try:
-        docs = DocBin().from_bytes(data).get_docs(vocab)
+        # srsly's msgpack turns the garbage collector off while it unpacks and leaves it off
+        # when the bytes are broken: gc_paused puts it back as it was however this ends.
+        with gc_paused():
+            docs = DocBin().from_bytes(data).get_docs(vocab)
     except Exception as error:
         raise SourceError(f"{path}: not a spaCy DocBin ({_reason(error)}); {_FIX}") from None
     for number in count(1):
