@@ -23,6 +23,13 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("COOLTUI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def no_background_training(monkeypatch: pytest.MonkeyPatch):
+    """An app built as `cooltui` builds it retrains the annotator's model every 10 done articles
+    when spaCy is installed: no test starts such a training unless it asks for one."""
+    monkeypatch.setattr("cooltui.learn.loop.DEFAULT_EVERY", 0)
+
+
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -562,6 +562,10 @@ class Session:
             from cooltui.learn.scored import scored_spans, scored_themes
 
             text = article.text
+            if imported is not None and imported.rejected:
+                # A rule's suggestion turned down no longer keeps the model's from its place.
+                refused = {span.key for span in imported.rejected}
+                found = replace(found, spans=tuple(s for s in found.spans if s.key not in refused))
             found = found.with_model(
                 learning.source,
                 scored_spans(prediction, text, self.scheme, learning.source),
@@ -576,6 +580,10 @@ class Session:
         changed with it."""
         if self.article is None or self.article.id != article_id or self.suggestions is None:
             return False
+        learning = self.learning
+        if learning is not None and learning.prediction(article_id) is None:
+            # A training ended: the new model has not been asked about the open article yet.
+            learning.request(article_id, self.article.text)
         before = self.suggestions
         self.suggestions = None
         self.suggest()

@@ -38,6 +38,8 @@ WANTED = 4
 """Articles whose requests are still worth answering: the last ones opened. A request for an
 article left long ago is dropped unanswered when its turn comes."""
 LOG_SUFFIX = ".training.log"
+DONE_SUFFIX = ".trained-at-done"
+"""Beside the model's folder, its log and the done count when its last training started."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class ModelLoop:
         self.every = every
         """Done articles between trainings; 0: never retrain (a model there is still used)."""
         self._train_command = list(train_command)
+        self._done_file = folder.parent / f".{folder.name}{DONE_SUFFIX}"
         self._on_event: Callable[[ModelEvent], None] | None = None
         self._lock = threading.Lock()
         self._predictions: dict[str, tuple[int, Prediction]] = {}
@@ -93,9 +96,18 @@ class ModelLoop:
         """Tell `on_event` what comes from now on, and train at once when `done` articles are
         at least `every` more than the model there is was trained on."""
         self._on_event = on_event
-        info = self.info()
-        self._done_since = done - (info.trained_on if info else 0)
+        self._done_since = done - self._done_at_last_training()
         self._maybe_train(done)
+
+    def _done_at_last_training(self) -> int:
+        """The done articles there were when the last training started (what the loop noted
+        then), else as many as the model there was trained on, else 0. Done articles that no
+        training can take (problems, texts not in the corpus) thus never ask for another."""
+        try:
+            return int(self._done_file.read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            info = self.info()
+            return info.trained_on if info else 0
 
     def info(self) -> ModelInfo | None:
         """The model now in its folder (read again only when a training replaced it)."""
@@ -107,7 +119,10 @@ class ModelLoop:
         return self._info
 
     def request(self, article_id: str, text: str) -> None:
-        """Ask for an article's prediction, unless it is here or asked for already."""
+        """Ask for an article's prediction, unless it is here or asked for already (nothing is
+        asked before `start`: the app's first paint comes first)."""
+        if self._on_event is None:
+            return
         info = self.info()
         if info is None or info.threshold is None:
             return
@@ -161,6 +176,7 @@ class ModelLoop:
         log = self.folder.parent / f".{self.folder.name}{LOG_SUFFIX}"
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
+            self._done_file.write_text(str(done), encoding="ascii")
             with log.open("wb") as out:
                 self._training = subprocess.Popen(
                     self._train_command,
@@ -226,6 +242,8 @@ class ModelLoop:
                 pipe.write(orjson.dumps({"id": article_id, "text": text}) + b"\n")
                 pipe.flush()
             except (BrokenPipeError, ValueError, OSError):
+                with self._lock:
+                    self._pending.discard(article_id)  # asked again when next opened
                 break
         if worker is self._worker:
             self._worker = None  # the next request starts another

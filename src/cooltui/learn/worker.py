@@ -53,6 +53,9 @@ def serve(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
             answer = {"id": article_id, "stamp": loaded, **prediction.to_json()}
         except CoolError as error:
             answer = {"id": article_id, "error": str(error)}
+        except Exception as error:  # one text's failure must not end the worker
+            failed = f"the model failed on {article_id}: {type(error).__name__}: {error}"
+            answer = {"id": article_id, "error": failed}
         answers.write(orjson.dumps(answer, option=orjson.OPT_APPEND_NEWLINE))
         answers.flush()
 

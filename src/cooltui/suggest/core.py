@@ -80,19 +80,22 @@ class Suggestions:
         boundaries: Boundaries,
         threshold: float | None,
     ) -> Suggestions:
-        """These and a model's: its spans scored `threshold` or more (None: none of them) that
-        lie on token boundaries and overlap none of these, each once (a span these propose too
-        keeps its source and gets the model's score), and its document values.
+        """These and a model's: its spans scored `threshold` or more that lie on token
+        boundaries and overlap none of these, each once (a span these propose too keeps its
+        source and gets the model's score), and its document values; with no threshold (no
+        threshold made the model useful beside the rules), these alone.
 
         These win where the two overlap: the threshold is chosen (cooltui.learn.train) so that
         what the model adds beside them makes the whole better on the dev share, never worse.
         """
+        if threshold is None:
+            return self
         scores = dict(self.span_scores)
         mine = {span.key for span in self.spans}
         taken = _Taken(self.spans)
         added: list[Span] = []
         for span, score in sorted(spans, key=lambda item: -item[1]):  # the surest first
-            if threshold is None or score < threshold:
+            if score < threshold:
                 continue
             if span.key in mine:
                 scores[span.key] = max(score, scores.get(span.key, 0.0))

@@ -383,9 +383,9 @@ class CoolApp(App[None]):
             self._last_collect = time.monotonic()
 
     def on_unmount(self) -> None:
-        self.session.stop_learning()
         if self._gc_was_enabled:
             gc.enable()
+        self.session.stop_learning()
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW_BELOW  # self.size is still the old one here
