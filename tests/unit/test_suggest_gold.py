@@ -16,6 +16,23 @@ GOLD = ROOT / "tests" / "data" / "gold"
 SOURCES = {"seeds.jsonl": ROOT / "seeds", "heldout.jsonl": GOLD / "heldout"}
 
 
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_gold_spans_lie_on_their_articles_text_and_tokens(name):
+    records = list(read_jsonl(GOLD / name))  # read_jsonl checks every span's text
+    files = sorted(SOURCES[name].glob("*.txt"))
+    assert [record.id for record in records] == [path.stem for path in files]
+    scheme = load_scheme()
+    themes = {value.name for value in scheme.group("themes").values}
+    for record, path in zip(records, files, strict=True):
+        assert record.text == normalise(path.read_text(encoding="utf-8"))
+        tokens = TokenIndex(record.text)
+        for span in record.annotation.spans:
+            assert span.label in scheme.label_names
+            assert tokens.is_start(span.start) and tokens.is_end(span.end), span
+        assert set(record.annotation.doc_labels["themes"]) <= themes
+        assert {"title", "outlet", "place"} <= set(record.meta)  # the hand-made heads
+
+
 @pytest.mark.parametrize(
     ("name", "batches", "least"),
     [
