@@ -25,9 +25,21 @@ document labels and status done, for every article: the check that the replay is
 
 Prints `name=value unit` lines per condition (none, rules) and gold set (seeds, heldout):
 `keys_per_span_rules_heldout=1.46 keys/span`, the keys per article, the keys by action, and
-how many fewer keys the rules take:
+how many fewer keys the rules take.
 
-    python bench/keystrokes.py [GOLD.jsonl ...]
+Then the rules + model condition (`both`), on articles the model never saw: the held-out
+records whose id number is in --test (h40-h51, learning_curve.py's test set) are replayed with
+none, rules and both, after a model was trained (learning_curve.train_on: the app's training
+code, --minutes) on every other gold record. The model's suggestions join the rules' through
+the session as in the app: the Session is given a `learning` object with the ModelLoop
+interface it uses, backed by predictions made beforehand with cooltui.learn.predict rather than
+by the worker subprocess. Each article's prediction is there when it opens (in the app it comes
+a moment later, and the suggestions change then): the oracle sees what the annotator sees once
+the model has answered. --no-model replays that set with none and rules only (no spaCy needed);
+--threshold T, a diagnostic, makes the model's spans scored T or more join whatever threshold
+its dev share chose (`model_h40-h51.threshold_forced` says so):
+
+    python bench/keystrokes.py [GOLD.jsonl ...] [--minutes 1.5] [--test 40-51] [--no-model]
 """
 
 from __future__ import annotations
@@ -40,22 +52,30 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import orjson
 
 from cooltui.corpus import load_corpus
 from cooltui.edits import SpanIndex, label_range, move_edge, toggle_value
 from cooltui.export import ExportedArticle, read_jsonl
+from cooltui.learn.loop import ModelInfo
+from cooltui.learn.scored import Prediction
+from cooltui.learn.train import TrainError
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme, load_scheme
 from cooltui.session import Edit, NotDoneYet, Session
 from cooltui.store import Store
 from cooltui.suggest import Suggester
+from learning_curve import SOURCE, TEST, parse_range, predict_texts, split_test, train_on
+
+if TYPE_CHECKING:
+    from cooltui.learn.loop import ModelLoop
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
-Condition = Literal["none", "rules"]
+Condition = Literal["none", "rules", "both"]
 CONDITIONS: tuple[Condition, ...] = ("none", "rules")
+"""The conditions of every gold set; `both` (rules + model) only on the test set."""
 Edge = Literal["start", "end"]
 EDGE_STEPS: tuple[tuple[Edge, Literal[-1, 1]], ...] = (
     ("start", -1),
@@ -276,7 +296,8 @@ class Oracle:
         presses += [
             ("find_typed", self.find(wanted[: n + 1], self.at.cursor)) for n in range(typed)
         ]
-        for _ in range(self.text.count(wanted) + 1):
+        # As many ctrl+g as find has matches (any case, from a word's start), and one more.
+        for _ in range(len(_find_pattern(wanted).findall(self.text)) + 1):
             if found is not None and found[0] == span.start:
                 break
             assert found is not None
@@ -289,7 +310,7 @@ class Oracle:
     def find(self, query: str, start: int) -> tuple[int, int] | None:
         if not query.strip():
             return None
-        pattern = re.compile(r"(?<!\w)" + re.escape(query), re.IGNORECASE)
+        pattern = _find_pattern(query)
         text = self.text
         match = pattern.search(text, min(start, len(text))) or pattern.search(text)
         return None if match is None else self.session.tokens.snap(*match.span())
@@ -403,6 +424,11 @@ class Oracle:
             self.keys[action] += times
 
 
+def _find_pattern(query: str) -> re.Pattern[str]:
+    """What CoolApp._find matches: `query` from a word's start, in any case."""
+    return re.compile(r"(?<!\w)" + re.escape(query), re.IGNORECASE)
+
+
 def _bounds_between(bounds: list[int], have: int, want: int) -> int:
     """Token steps (Session's move_edge) from `have` to `want` over sorted `bounds`."""
     if want >= have:
@@ -426,15 +452,53 @@ class Tally:
     spans: int = 0
 
 
-def replay(records: list[ExportedArticle], condition: Condition, folder: Path) -> Tally:
-    """Every record annotated by the oracle in a fresh store; the store checked against them."""
+class PrecomputedModel:
+    """What the Session asks of its ModelLoop (source, info, request, prediction, note_done),
+    answered from predictions made beforehand: no worker, no retraining."""
+
+    def __init__(
+        self, source: str, threshold: float | None, trained_on: int, found: dict[str, Prediction]
+    ) -> None:
+        self.source = source
+        self._info = ModelInfo(1, threshold, trained_on, "precomputed")
+        self._found = found
+        self._asked: set[str] = set()
+
+    def info(self) -> ModelInfo:
+        return self._info
+
+    def request(self, article_id: str, text: str) -> None:
+        # ModelLoop asks nothing of a model without a threshold: its prediction never comes.
+        if self._info.threshold is not None:
+            self._asked.add(article_id)
+
+    def prediction(self, article_id: str) -> Prediction | None:
+        return self._found.get(article_id) if article_id in self._asked else None
+
+    def note_done(self, done: int) -> None:
+        """No retraining: the model stays the one trained before the replay."""
+
+
+def replay(
+    records: list[ExportedArticle],
+    condition: Condition,
+    folder: Path,
+    model: PrecomputedModel | None = None,
+) -> Tally:
+    """Every record annotated by the oracle in a fresh store; the store checked against them.
+    `model` joins the rules (condition both)."""
+    assert (condition == "both") == (model is not None), condition
     corpus_file = folder / "corpus.jsonl"
     corpus_file.write_bytes(
         b"".join(orjson.dumps({"id": r.id, "text": r.text}) + b"\n" for r in records)
     )
     scheme = load_scheme()
     store = Store.open(folder / "store", "oracle")
-    session = Session(load_corpus([corpus_file], cache=False), store, Suggester(scheme))
+    # The Session uses no more of a ModelLoop than PrecomputedModel has.
+    learning = cast("ModelLoop | None", model)
+    session = Session(
+        load_corpus([corpus_file], cache=False), store, Suggester(scheme), learning=learning
+    )
     tally = Tally()
     if condition == "none":
         tally.keys["toggle_suggestions"] += 1
@@ -475,24 +539,105 @@ def lines(name: str, condition: Condition, tally: Tally) -> Iterator[str]:
         yield f"keys_{condition}_{name}.{action}={count} keys"
 
 
+def trained_model(
+    pool: list[ExportedArticle],
+    test: list[ExportedArticle],
+    minutes: float,
+    name: str,
+    forced: float | None = None,
+) -> tuple[PrecomputedModel, list[str]]:
+    """A model trained on `pool` (the app's training code), its predictions for `test`, and
+    lines saying what it was trained on. `forced` replaces the threshold it chose."""
+    with tempfile.TemporaryDirectory() as folder:
+        trained = train_on(pool, Path(folder), load_scheme(), minutes)
+        found = predict_texts(trained.folder, (record.text for record in test))
+    choice = trained.beside_rules
+    threshold = choice.threshold if choice is not None else None
+    shown = "none" if threshold is None else f"{threshold:.2f}"
+    said = [
+        f"model_{name}.train={len(trained.train_ids)} articles",
+        f"model_{name}.dev={len(trained.dev_ids)} articles",
+        f"model_{name}.epochs={trained.epochs} epochs",
+        f"model_{name}.threshold={shown} score",
+    ]
+    if forced is not None:
+        threshold = forced
+        said.append(f"model_{name}.threshold_forced={forced:.2f} score")
+    trained_on = len(trained.train_ids) + len(trained.dev_ids)
+    predictions = {record.id: p for record, p in zip(test, found, strict=True)}
+    return PrecomputedModel(SOURCE, threshold, trained_on, predictions), said
+
+
+def replay_set(
+    name: str,
+    records: list[ExportedArticle],
+    conditions: tuple[Condition, ...],
+    model: PrecomputedModel | None = None,
+) -> None:
+    """The gold set replayed under each condition, with its lines and the keys saved."""
+    spans = sum(len(record.annotation.spans) for record in records)
+    print(f"gold_{name}.articles={len(records)} articles")
+    print(f"gold_{name}.spans={spans} spans")
+    tallies = {}
+    for condition in conditions:
+        with tempfile.TemporaryDirectory() as folder:
+            given = model if condition == "both" else None
+            tallies[condition] = replay(records, condition, Path(folder), given)
+        print("\n".join(lines(name, condition, tallies[condition])), flush=True)
+    none = tallies["none"].keys.total()
+    for condition in conditions[1:]:
+        saved = 1 - tallies[condition].keys.total() / none
+        print(f"keys_saved_{condition}_{name}={saved:.3f} ratio")
+    if "both" in tallies:
+        rules = tallies["rules"].keys.total()
+        saved = 1 - tallies["both"].keys.total() / rules
+        print(f"keys_saved_both_vs_rules_{name}={saved:.3f} ratio")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="*", type=Path, help="gold files in our export jsonl")
+    parser.add_argument(
+        "--minutes", type=float, default=1.5, help="the model's training budget (1.5)"
+    )
+    parser.add_argument(
+        "--test",
+        type=parse_range,
+        default=TEST,
+        metavar="FIRST-LAST",
+        help="the held-out ids hN_ replayed with rules + model (40-51)",
+    )
+    parser.add_argument(
+        "--no-model", action="store_true", help="no model: the test set with none and rules"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help="a diagnostic, not what the app does: the model's spans join the rules' from this "
+        "score, whatever threshold its dev share chose",
+    )
     options = parser.parse_args()
-    for path in options.gold or [GOLD / "seeds.jsonl", GOLD / "heldout.jsonl"]:
+    paths = options.gold or [GOLD / "seeds.jsonl", GOLD / "heldout.jsonl"]
+    every: list[ExportedArticle] = []
+    for path in paths:
         records = list(read_jsonl(path))
-        name = path.stem
-        spans = sum(len(record.annotation.spans) for record in records)
-        print(f"gold_{name}.articles={len(records)} articles")
-        print(f"gold_{name}.spans={spans} spans")
-        tallies = {}
-        for condition in CONDITIONS:
-            with tempfile.TemporaryDirectory() as folder:
-                tallies[condition] = replay(records, condition, Path(folder))
-            print("\n".join(lines(name, condition, tallies[condition])))
-        saved = 1 - tallies["rules"].keys.total() / tallies["none"].keys.total()
-        print(f"keys_saved_rules_{name}={saved:.3f} ratio")
-    print("with rules + model: not measured (no model yet)")
+        every += records
+        replay_set(path.stem, records, CONDITIONS)
+    pool, test = split_test(every, options.test)
+    name = f"h{options.test[0]}-h{options.test[1]}"
+    if not test:
+        print(f"with rules + model: not measured (no gold record has an id in {name})")
+        return
+    model = None
+    if not options.no_model:
+        try:
+            model, said = trained_model(pool, test, options.minutes, name, options.threshold)
+        except TrainError as error:
+            print(f"with rules + model: not measured ({error})")
+        else:
+            print("\n".join(said))
+    conditions: tuple[Condition, ...] = (*CONDITIONS, "both") if model else CONDITIONS
+    replay_set(name, test, conditions, model)
 
 
 if __name__ == "__main__":
