@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cooltui.corpus import load_corpus
 from cooltui.learn.loop import ModelEvent, ModelInfo
-from cooltui.learn.scored import Prediction
+from cooltui.learn.scored import Prediction, scored_spans
 from cooltui.learn.threshold import GRID, DevText, choose_threshold
 from cooltui.model import Annotation, Span, Status
 from cooltui.scheme import Scheme, load_scheme
@@ -558,3 +558,20 @@ def test_without_the_model_the_same_article_may_be_done(
     session.accept_all()
     session.finish(Status.DONE)
     assert learning.done == [1]
+
+
+def test_a_candidate_across_a_line_or_outside_the_text_or_scheme_is_no_span():
+    text = "Kapolsek Minas hadir.\nWarga Minas senang."
+    prediction = Prediction(
+        (
+            (0, 14, "ROLE", 0.9),
+            (9, 27, "ORG", 0.99),  # runs on into the next line
+            (0, 8, "NOT_A_LABEL", 0.9),
+            (30, 99, "LOC", 0.9),  # past the end
+        ),
+        {},
+    )
+    found = scored_spans(prediction, text, load_scheme(), "model:alice")
+    assert [(span.key, span.text, span.source, score) for span, score in found] == [
+        ((0, 14, "ROLE"), "Kapolsek Minas", "model:alice", 0.9)
+    ]

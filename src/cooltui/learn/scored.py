@@ -48,12 +48,17 @@ class Prediction:
 def scored_spans(
     prediction: Prediction, text: str, scheme: Scheme, source: str
 ) -> list[ScoredSpan]:
-    """The candidates of the scheme's labels that lie inside `text`, as spans from `source`."""
+    """The candidates of the scheme's labels that lie inside `text` and within one line, as
+    spans from `source`. An undertrained model (a training cut short by a busy machine) can
+    run an entity on over hundreds of words, with a high score all the same; what annotators
+    mark never crosses a line."""
     labels = scheme.label_names
     return [
-        (Span(start, end, label, text[start:end], source), score)
+        (Span(start, end, label, covered, source), score)
         for start, end, label, score in prediction.spans
-        if label in labels and 0 <= start < end <= len(text)
+        if label in labels
+        and 0 <= start < end <= len(text)
+        and "\n" not in (covered := text[start:end])
     ]
 
 
