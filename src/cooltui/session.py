@@ -589,9 +589,13 @@ class Session:
         self.suggest()
         return self.suggestions != before
 
-    def start_learning(self, on_event: Callable[[ModelEvent], None]) -> None:
-        """Start the model's loop (its worker, a training that is due): events come to
-        `on_event` from its threads."""
+    def start_learning(
+        self, on_event: Callable[[ModelEvent], None], learning: ModelLoop | None = None
+    ) -> None:
+        """Start the model's loop (`learning`, or the one given at the start): its worker, a
+        training that is due. Events come to `on_event` from its threads."""
+        if learning is not None:
+            self.learning = learning
         if self.learning is None:
             return
         self.learning.start(self._done_all, on_event)

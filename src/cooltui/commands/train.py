@@ -13,8 +13,7 @@ from cooltui.options import settings_from
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from cooltui.learn import Trained
-    from cooltui.learn.train import Progress
+    from cooltui.learn.train import Progress, Trained
 
 NAME = "train"
 HELP = (
@@ -57,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from cooltui.errors import UsageError
-    from cooltui.learn import TrainOptions, train_model
     from cooltui.learn.layout import model_folder
-    from cooltui.learn.train import require_spacy
+    from cooltui.learn.train import TrainOptions, require_spacy, train_model
     from cooltui.store import Store
 
     if not args.minutes > 0:
@@ -97,7 +95,7 @@ def _split(given: str, option: str) -> tuple[str, ...]:
 
 def _annotators(given: str | None, default: str, store_dir: Path) -> list[str]:
     """The annotators named (or --annotator's), each checked to have a store."""
-    from cooltui.learn import TrainError
+    from cooltui.learn.train import TrainError
     from cooltui.store import annotators
 
     names = list(_split(given, "--annotators")) if given is not None else [default]

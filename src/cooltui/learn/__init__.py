@@ -1,9 +1,7 @@
-"""Models that learn from the annotations: a spaCy pipeline trained on the done articles.
+"""Models that learn from the annotations: a spaCy pipeline trained on the done articles
+(cooltui.learn.train), scored and offered beside the rules (predict, scored, threshold), and
+kept in the annotator's loop by the app (loop, worker).
 
-Headless, and never imported by the app's launch; spaCy (the `cooltui[spacy]` extra) is
-imported only when a model is trained.
+Headless. The package imports nothing itself: the app imports only the light modules (loop,
+layout, scored), spaCy is imported only where a model is trained or run.
 """
-
-from cooltui.learn.train import Trained, TrainError, TrainOptions, train_model
-
-__all__ = ["TrainError", "TrainOptions", "Trained", "train_model"]

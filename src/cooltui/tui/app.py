@@ -13,6 +13,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -219,8 +220,14 @@ class CoolApp(App[None]):
             super().__init__()
             self.state = state
 
-    def __init__(self, open_session: SessionOpener) -> None:
+    def __init__(
+        self,
+        open_session: SessionOpener,
+        make_learning: Callable[[], ModelLoop | None] | None = None,
+    ) -> None:
         super().__init__()
+        self._make_learning = make_learning
+        """Makes the annotator's model loop, after the first paint (its classes cost ~15 ms)."""
         # Opened here, before run(), so that a store that cannot open fails as a one-line error.
         self.session = open_session(self.post_message_from_store)
         self.scheme = scheme = self.session.scheme
@@ -359,7 +366,8 @@ class CoolApp(App[None]):
             self.articles.set_current(self.article.id)
             self.session.suggest()
             self._refresh_views()
-        self.session.start_learning(self.post_model_news)
+        learning = self._make_learning() if self._make_learning is not None else None
+        self.session.start_learning(self.post_model_news, learning)
         # The corpus and its rows live as long as the app: keep them out of the garbage
         # collector's full passes, which otherwise stall keys for ~100 ms at 100k articles.
         gc.freeze()
@@ -1117,8 +1125,11 @@ def build_app(
     # Made when the first article's suggestions are found, after the first paint (a bad
     # pattern file fails here all the same).
     suggester = LazySuggester(settings.load_scheme(), patterns)
-    # A review's store is no one's own work: it trains no model.
-    learning = model_loop(settings, retrain_every, read_only) if make_session is Session else None
+    # A review's store is no one's own work: it trains no model. The loop is made after the
+    # first paint; a --retrain-every that cannot be followed is refused now.
+    make_learning = None
+    if make_session is Session and spacy_installed(retrain_every):
+        make_learning = partial(model_loop, settings, retrain_every, read_only)
     articles = corpus if corpus is not None else settings.load_corpus()
 
     def open_session(on_state: Callable[[SaveState], None]) -> Session:
@@ -1140,23 +1151,30 @@ def build_app(
             read_only_reason=reason,
             corpus_paths=settings.corpus_paths,
             new_store=new_store,
-            **({"learning": learning} if learning is not None else {}),
         )
 
-    return CoolApp(open_session)
+    return CoolApp(open_session, make_learning)
+
+
+def spacy_installed(retrain_every: int | None) -> bool:
+    """Whether spaCy is there to train and run a model; UsageError when `retrain_every` asks
+    for retraining without it."""
+    from importlib.util import find_spec
+
+    if find_spec("spacy") is not None:
+        return True
+    if retrain_every:
+        raise UsageError(
+            "--retrain-every needs spaCy, which is not installed; install it with "
+            "pip install 'cooltui[spacy]'"
+        )
+    return False
 
 
 def model_loop(settings: Settings, every: int | None, read_only: bool) -> ModelLoop | None:
     """The annotator's model in the loop, when spaCy is installed: retrained every `every` done
     articles (None: DEFAULT_EVERY; 0, or a read-only store: never, a model there still used)."""
-    from importlib.util import find_spec
-
-    if find_spec("spacy") is None:
-        if every:
-            raise UsageError(
-                "--retrain-every needs spaCy, which is not installed; install it with "
-                "pip install 'cooltui[spacy]'"
-            )
+    if not spacy_installed(every):
         return None
     from cooltui.learn.layout import model_folder
     from cooltui.learn.loop import DEFAULT_EVERY, TRAIN_MINUTES, ModelLoop
