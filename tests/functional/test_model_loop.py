@@ -240,12 +240,15 @@ def test_every_two_done_articles_the_model_is_retrained(
     store = tmp_path / "annotations"
     shutil.copytree(trained, store)
     folder = model_folder(store, ["gold"])
+    set_threshold(folder, None)  # a model that adds nothing yet: nothing is asked of it
     loop = loops(folder, train_command(store, "gold"), 2)
     before = loop.info()
     assert before is not None and before.trained_on == len(gold())
     events = Events()
     loop.start(before.trained_on, events)  # none done since the model
     assert not loop.training
+    opened = gold()[0]
+    loop.request(opened.id, opened.text)  # the article open in the app
     loop.note_done(before.trained_on + 1)  # one: not yet
     assert not loop.training
     loop.note_done(before.trained_on + 2)  # two since: retrained
@@ -255,6 +258,8 @@ def test_every_two_done_articles_the_model_is_retrained(
     assert after is not None and after.stamp != before.stamp
     assert event == ModelEvent(message=after.summary)
     assert event.message.startswith(f"model retrained on {len(gold())} done articles")
+    # Then the open article, for the session to ask the new model about it.
+    assert events.wait_for(lambda event: event.message is None).article_id == opened.id
     assert not loop.training
     assert (store / "models" / ".gold.training.log").is_file()
     assert [p.name for p in (store / "models").iterdir() if p.is_dir()] == ["gold"]

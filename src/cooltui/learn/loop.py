@@ -123,11 +123,14 @@ class ModelLoop:
         asked before `start`: the app's first paint comes first)."""
         if self._on_event is None:
             return
+        with self._lock:  # wanted even without a model: a training's end asks for it then
+            if article_id in self._wanted:
+                self._wanted.remove(article_id)
+            self._wanted.append(article_id)
         info = self.info()
         if info is None or info.threshold is None:
             return
         with self._lock:
-            self._wanted.append(article_id)
             known = self._predictions.get(article_id)
             if (known is not None and known[0] == info.stamp) or article_id in self._pending:
                 return
