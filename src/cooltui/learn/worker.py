@@ -60,9 +60,18 @@ def serve(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
         answers.flush()
 
 
-def main(argv: list[str]) -> int:
+def lower_priority() -> None:
+    """Run below the app. The app starts this process in a session of its own (a ^C in the
+    app's terminal is not for it), and Linux schedules each session's autogroup as one: a nice
+    value alone then only ranks this process against itself, so the autogroup's is set too."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(f"{NICENESS}\n", encoding="ascii")
+
+
+def main(argv: list[str]) -> int:
+    lower_priority()
     if argv[:1] == ["serve"] and len(argv) == 2:
         with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
             serve(Path(argv[1]), sys.stdin.buffer, sys.stdout.buffer)
