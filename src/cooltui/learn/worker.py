@@ -66,6 +66,8 @@ def lower_priority() -> None:
     value alone then only ranks this process against itself, so the autogroup's is set too."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    if os.getsid(0) != os.getpid():
+        return  # run by hand: the autogroup is the terminal's session, not ours to renice
     with contextlib.suppress(OSError):
         Path("/proc/self/autogroup").write_text(f"{NICENESS}\n", encoding="ascii")
 
